@@ -1,0 +1,36 @@
+# Malpro: `make run` starts the app with demo data, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app malpro
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The PostgreSQL server the suite's second run uses (a throwaway database is created in it).
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install run test test-sqlite test-postgres clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## Install, migrate, seed the demo data (idempotent) and serve http://127.0.0.1:5000
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## The whole suite, on SQLite
+test: install
+	$(BIN)/python -m pytest -n 2
+
+## The whole suite on PostgreSQL (needs a server at TEST_POSTGRES_URL)
+test-postgres: install
+	MALPRO_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -n 2
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,144 @@
+"""Malpro (Malang Beli Produk Lokal): the application factory.
+
+`create_app` reads as a table of contents; each step is a small function below."""
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from malpro.config import Config
+
+__version__ = "0.1.0"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | object | None = None) -> Flask:
+    settings = _as_mapping(config)
+    app = Flask(
+        __name__,
+        instance_path=settings.get("INSTANCE_PATH") or os.environ.get("MALPRO_INSTANCE_PATH")
+        or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    load_config(app, settings)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _as_mapping(config) -> dict:
+    if config is None:
+        return {}
+    if isinstance(config, dict):
+        return dict(config)
+    return {k: getattr(config, k) for k in dir(config) if k.isupper()}
+
+
+def load_config(app: Flask, settings: dict) -> None:
+    """Defaults, then instance/config.py, then MALPRO_* variables, then DATABASE_URL,
+    then the mapping given to create_app (tests)."""
+    app.config.from_object(Config)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("MALPRO")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    app.config.update(settings)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI") or f"sqlite:///{instance / 'malpro.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(uri)
+    app.config["UPLOAD_DIR"] = str(app.config.get("UPLOAD_DIR") or instance / "uploads")
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(instance)
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the common spellings of a PostgreSQL URL; Malpro ships the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read instance/secret_key, creating it (readable by the owner only) on first run."""
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing and not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=app.config["LOG_LEVEL"],
+            format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        )
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+
+
+def register_extensions(app: Flask) -> None:
+    from malpro import models  # noqa: F401  (registers every table on the metadata)
+    from malpro.auth.session import init_login_manager
+    from malpro.database import configure_sqlite
+    from malpro.extensions import babel, csrf, db, limiter, migrate
+    from malpro.i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    init_login_manager(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from malpro.admin import bp as admin_bp
+    from malpro.api import bp as api_bp
+    from malpro.auth import bp as auth_bp
+    from malpro.health import bp as health_bp
+    from malpro.seller import bp as seller_bp
+    from malpro.shop import bp as shop_bp
+
+    app.register_blueprint(shop_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(seller_bp, url_prefix="/seller")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(health_bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from malpro.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from malpro.templating import register_template_helpers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from malpro.cli import register_commands as register
+
+    register(app)

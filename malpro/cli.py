@@ -1,0 +1,41 @@
+"""Command-line tasks: `flask --app malpro <command>`."""
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from malpro.services.errors import DomainError
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(seed_demo_command)
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for when omitted (never stored in shell history then).")
+@click.option("--name", default="Admin Malpro", show_default=True)
+@with_appcontext
+def create_admin_command(email: str, password: str, name: str) -> None:
+    """Create an admin account (or make an existing account admin)."""
+    from malpro.services.accounts import create_admin
+
+    try:
+        user = create_admin(email=email, password=password, name=name)
+    except DomainError as error:
+        details = "; ".join(error.fields.values()) or error.message
+        raise click.ClickException(details) from None
+    click.echo(f"Admin {user.email} siap.")
+
+
+@click.command("seed-demo")
+@click.option("--stores", default=40, show_default=True, help="Number of demo stores.")
+@click.option("--products", default=400, show_default=True, help="Number of demo products.")
+@with_appcontext
+def seed_demo_command(stores: int, products: int) -> None:
+    """Fill the database with realistic demo data (idempotent)."""
+    from malpro.seed import seed_demo
+
+    counts = seed_demo(stores=stores, products=products, log=click.echo)
+    click.echo(f"Data demo siap: {counts}")

@@ -1,0 +1,44 @@
+"""Configuration defaults. Precedence (later wins): these defaults, instance/config.py,
+MALPRO_* environment variables, DATABASE_URL, then the mapping passed to create_app()."""
+import os
+
+
+class Config:
+    # SECRET_KEY is deliberately absent: create_app() generates one into instance/ on first run.
+    SQLALCHEMY_DATABASE_URI = None  # default: sqlite:///<instance>/malpro.db (set in create_app)
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+
+    # Uploaded files (product images, logos, legality documents); default <instance>/uploads.
+    UPLOAD_DIR = None
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # a whole request; per-file limits are stricter
+    DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    REDIS_URL = None  # MALPRO_REDIS_URL: shared rate-limit storage for several app servers
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+
+    MAX_PENDING_ORDERS = 3
+    API_TOKEN_DAYS = 30
+
+    # Email is sent only when MAIL_SERVER is set (MALPRO_MAIL_SERVER=smtp.example.org).
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "Malpro <no-reply@malpro.malangkota.go.id>"
+
+    LOG_LEVEL = os.environ.get("MALPRO_LOG_LEVEL", "INFO")

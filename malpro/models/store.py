@@ -1,0 +1,102 @@
+"""Stores (toko UMKM), their legality documents and the history of admin decisions."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from malpro.models.base import Base, utcnow
+from malpro.models.user import User
+
+STORE_STATUSES = ("pending", "verified", "rejected", "suspended")
+
+
+class Store(Base):
+    __tablename__ = "stores"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'verified', 'rejected', 'suspended')", name="status"),
+        CheckConstraint("delivery_fee >= 0", name="delivery_fee_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One store per user.
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    nib: Mapped[str] = mapped_column(String(13), unique=True)
+    phone: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(255))
+    kecamatan: Mapped[str] = mapped_column(String(40), index=True)
+    kelurahan: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="")
+    offers_delivery: Mapped[bool] = mapped_column(Boolean, default=True)
+    offers_pickup: Mapped[bool] = mapped_column(Boolean, default=True)
+    delivery_fee: Mapped[int] = mapped_column(Integer, default=0)
+    logo_path: Mapped[Optional[str]] = mapped_column(String(255))
+    # Free text shown to buyers, e.g. "Senin-Sabtu 08.00-17.00".
+    opening_hours: Mapped[Optional[str]] = mapped_column(String(255))
+    # Temporary closure ("libur"): products show as unavailable, checkout is refused.
+    closed_from: Mapped[Optional[date]] = mapped_column(Date)
+    closed_until: Mapped[Optional[date]] = mapped_column(Date)
+    closed_note: Mapped[Optional[str]] = mapped_column(String(255))
+
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    # The admin's reason for the current rejected/suspended status, shown to the seller.
+    status_reason: Mapped[Optional[str]] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    verified_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    # Denormalised from reviews so listings can show and sort by rating without aggregates.
+    rating_count: Mapped[int] = mapped_column(Integer, default=0)
+    rating_sum: Mapped[int] = mapped_column(Integer, default=0)
+
+    owner: Mapped[User] = relationship(back_populates="store")
+    documents: Mapped[list["StoreDocument"]] = relationship(
+        back_populates="store", order_by="StoreDocument.id", cascade="all, delete-orphan"
+    )
+    decisions: Mapped[list["StoreDecision"]] = relationship(
+        back_populates="store", order_by="StoreDecision.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == "verified"
+
+
+class StoreDocument(Base):
+    """A legality document (NIB certificate from OSS, ...); the file lives outside static/."""
+
+    __tablename__ = "store_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="nib")
+    filename: Mapped[str] = mapped_column(String(255))  # the name the seller uploaded, for display
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)  # random name on disk
+    content_type: Mapped[str] = mapped_column(String(40))  # sniffed from the content
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    store: Mapped[Store] = relationship(back_populates="documents")
+
+
+class StoreDecision(Base):
+    """One step of a store's verification history (applied, verified, rejected, ...)."""
+
+    __tablename__ = "store_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    # The admin who decided, or the seller who (re-)submitted.
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[Optional[str]] = mapped_column(String(10))
+    to_status: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    store: Mapped[Store] = relationship(back_populates="decisions")
+    actor: Mapped[Optional[User]] = relationship()

@@ -1,0 +1,91 @@
+"""Accounts: registration, authentication, password changes, admin creation."""
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from malpro.extensions import db
+from malpro.models import AuditLog, User, utcnow
+from malpro.services.errors import ConflictError, ValidationError
+from malpro.services.validation import normalize_phone
+
+PASSWORD_MIN_LENGTH = 8
+# Checked when the email is unknown too, so both answers take the same time.
+_DUMMY_HASH = generate_password_hash("malpro-timing-equaliser")
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def _check_password_rules(password: str) -> None:
+    if len(password or "") < PASSWORD_MIN_LENGTH:
+        raise ValidationError(fields={"password": _("Kata sandi minimal %(n)d karakter.", n=PASSWORD_MIN_LENGTH)})
+
+
+def register_user(name: str, email: str, password: str, phone: str | None = None) -> User:
+    """Create a buyer account. Roles are never taken from input: admins come from the CLI
+    or another admin (DOMAIN.md)."""
+    fields = {}
+    name = (name or "").strip()
+    if not 2 <= len(name) <= 120:
+        fields["name"] = _("Nama harus 2-120 karakter.")
+    email = normalize_email(email)
+    if "@" not in email or len(email) > 254:
+        fields["email"] = _("Alamat email tidak valid.")
+    normalized_phone = None
+    if phone:
+        try:
+            normalized_phone = normalize_phone(phone)
+        except ValueError as exc:
+            fields["phone"] = str(exc)
+    if len(password or "") < PASSWORD_MIN_LENGTH:
+        fields["password"] = _("Kata sandi minimal %(n)d karakter.", n=PASSWORD_MIN_LENGTH)
+    if fields:
+        raise ValidationError(fields=fields)
+    if find_user_by_email(email):
+        raise ConflictError(_("Email ini sudah terdaftar. Silakan masuk."),
+                            fields={"email": _("Email ini sudah terdaftar.")})
+    user = User(name=name, email=email, phone=normalized_phone, password_hash=generate_password_hash(password))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None (the same None for an unknown email, a
+    wrong password and a deactivated account, so accounts cannot be discovered)."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current or ""):
+        raise ValidationError(fields={"current_password": _("Kata sandi saat ini salah.")})
+    _check_password_rules(new)
+    user.password_hash = generate_password_hash(new)
+    db.session.commit()
+
+
+def create_admin(email: str, password: str, name: str, created_by: User | None = None) -> User:
+    """Make an admin account, or promote an existing account to admin."""
+    user = find_user_by_email(email)
+    if user is None:
+        user = register_user(name=name, email=email, password=password)
+    user.is_admin = True
+    db.session.add(AuditLog(actor_id=created_by.id if created_by else None, action="admin.grant",
+                            target_type="user", target_id=user.id,
+                            reason=None if created_by else "CLI create-admin"))
+    db.session.commit()
+    return user
+

@@ -1,0 +1,59 @@
+"""Jinja filters and the values every page's frame needs (navigation, badges)."""
+import json
+
+from flask import Flask, g, request, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from malpro.formatting import iso, rupiah, wib
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["rupiah"] = rupiah
+    app.jinja_env.filters["wib"] = wib
+    app.jinja_env.filters["iso"] = iso
+    app.jinja_env.globals["upload_url"] = upload_url
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["category_name"] = category_name
+
+    @app.context_processor
+    def frame_values():
+        return {
+            "nav_categories": _nav_categories,
+            "cart_badge_count": _cart_badge_count,
+            "csrf_headers": lambda: json.dumps({"X-CSRFToken": generate_csrf()}),
+        }
+
+
+def upload_url(path: str | None) -> str | None:
+    """Public URL of an uploaded image (product images and logos; never documents)."""
+    return url_for("shop.uploaded_file", path=path) if path else None
+
+
+def url_with(**changes) -> str:
+    """The current page's URL with some query arguments changed (pagination, filters)."""
+    args = {**(request.view_args or {}), **request.args.to_dict(), **changes}
+    return url_for(request.endpoint, **{k: v for k, v in args.items() if v not in (None, "")})
+
+
+def category_name(category) -> str:
+    """A category's label in the interface language."""
+    return category.name_en if get_locale().language == "en" else category.name
+
+
+def _nav_categories():
+    from malpro.services.catalog import all_categories
+
+    if "nav_categories" not in g:
+        g.nav_categories = all_categories()
+    return g.nav_categories
+
+
+def _cart_badge_count() -> int:
+    from malpro.services.cart import cart_count
+
+    user_id = current_user.id if current_user.is_authenticated else None
+    return cart_count(user_id, session)

@@ -1,0 +1,141 @@
+"""Test fixtures: every test gets the real stack on a real database.
+
+SQLite (default): the migrations build one database file per test session; each test
+gets its own copy of that file, so WAL, locking and foreign keys behave as in production.
+PostgreSQL: set MALPRO_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres);
+a throwaway database is created per test process, migrated once, and emptied after each test.
+"""
+import os
+import shutil
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from malpro import create_app, normalize_database_url
+from malpro.extensions import db
+from tests.factories import Factories
+
+POSTGRES_ADMIN_URL = os.environ.get("MALPRO_TEST_DATABASE_URL")
+
+
+def _migrate(url: str, workdir) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(_base_config(workdir, url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _base_config(workdir, url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "INSTANCE_PATH": str(workdir / "instance"),
+        "UPLOAD_DIR": str(workdir / "uploads"),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_SERVER": None,
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory):
+    """The migrated database the tests start from: a template file (SQLite) or a
+    throwaway PostgreSQL database."""
+    workdir = tmp_path_factory.mktemp("template")
+    if not POSTGRES_ADMIN_URL:
+        url = f"sqlite:///{workdir / 'template.db'}"
+        _migrate(url, workdir)
+        yield {"kind": "sqlite", "template": workdir / "template.db"}
+        return
+    admin_url = normalize_database_url(POSTGRES_ADMIN_URL)
+    name = f"malpro_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        _migrate(url, workdir)
+        yield {"kind": "postgresql", "url": url}
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def database_url_for_test(database, tmp_path) -> str:
+    if database["kind"] == "sqlite":
+        path = tmp_path / "malpro.db"
+        shutil.copy(database["template"], path)
+        return f"sqlite:///{path}"
+    return database["url"]
+
+
+def empty_postgres(app) -> None:
+    """Remove every row the test wrote; keep the reference data the migration inserted."""
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables if t.name not in ("categories", "opds")]
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def config(database, tmp_path) -> dict:
+    """The configuration of the test's app; tests may change it before using `app`."""
+    return _base_config(tmp_path, database_url_for_test(database, tmp_path))
+
+
+@pytest.fixture
+def app(config, database):
+    app = create_app(config)
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    db.session.remove()
+    ctx.pop()
+    if database["kind"] == "postgresql":
+        empty_postgres(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(app) -> Factories:
+    """Builders for test data: make.user(), make.store(), make.product(), ..."""
+    return Factories()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email="pembeli@example.com", password="rahasia123"):
+        return self._client.post("/auth/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def htmx_headers() -> dict:
+    return {"HX-Request": "true"}
