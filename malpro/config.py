@@ -13,6 +13,7 @@ class Config:
     UPLOAD_DIR = None
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # a whole request; per-file limits are stricter
     DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+    IMAGE_MAX_BYTES = 8 * 1024 * 1024  # each product photo or logo, before re-encoding
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,166 @@
+"""The one image pipeline: product photos and store logos.
+
+An upload is never stored as sent (DOMAIN.md). Pillow identifies it by its content, checks it,
+decodes it, turns it upright, drops every piece of metadata, and writes two fresh WebP files
+(a square thumbnail for grids and a large version keeping the aspect ratio) under random names.
+"""
+import io
+import logging
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from PIL import Image, ImageCms, ImageOps
+
+from malpro.services.errors import ValidationError
+
+log = logging.getLogger(__name__)
+
+# The public media folders (served by shop.uploaded_file); documents never go through here.
+FOLDERS = ("products", "logos")
+# Pillow identifies the format from the bytes; only these decoders are even tried.
+FORMATS = ("JPEG", "PNG", "WEBP")
+# A phone photo is 12-50 megapixels; a "decompression bomb" claims far more in a tiny file.
+MAX_PIXELS = 40_000_000
+WEBP_QUALITY = 80
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+
+# Pillow warns above this and refuses at twice it; our own check below refuses first.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def save_image(file_storage, folder: str, *, thumb_size: int = 400, large_size: int = 1200,
+               field: str = "image") -> tuple[str, str]:
+    """Re-encode an uploaded image; return (thumb_path, large_path) relative to UPLOAD_DIR.
+
+    `file_storage` is a werkzeug FileStorage or any binary file object. Anything that is not
+    a sound JPEG, PNG or WebP image within the limits raises ValidationError on `field`."""
+    if folder not in FOLDERS:
+        raise ValueError(f"unknown media folder {folder!r}")
+    data = _read_limited(file_storage, field)
+    image = _decode(data, large_size, field)
+    thumb = ImageOps.fit(image, (thumb_size, thumb_size), Image.Resampling.LANCZOS)
+    large = image.copy()
+    large.thumbnail((large_size, large_size), Image.Resampling.LANCZOS)
+
+    directory = Path(current_app.config["UPLOAD_DIR"]) / folder
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = secrets.token_hex(16)
+    paths = (f"{folder}/{stem}_t.webp", f"{folder}/{stem}_l.webp")
+    try:
+        for picture, relative in zip((thumb, large), paths):
+            # "xb": never overwrite an existing file, however unlikely a name collision is.
+            with open(Path(current_app.config["UPLOAD_DIR"]) / relative, "xb") as out:
+                picture.save(out, "WEBP", quality=WEBP_QUALITY)
+    except BaseException:
+        delete_image_files(*paths)
+        raise
+    return paths
+
+
+def delete_image_files(*paths: str | None) -> None:
+    """Remove image files by their UPLOAD_DIR-relative paths. Paths outside the public media
+    folders (documents, `..` tricks, absolute paths) are ignored, as are missing files."""
+    root = Path(current_app.config["UPLOAD_DIR"]).resolve()
+    for relative in paths:
+        if not relative:
+            continue
+        target = (root / relative).resolve()
+        try:
+            inside = target.relative_to(root)
+        except ValueError:
+            log.warning("refused to delete %r: outside the upload folder", relative)
+            continue
+        if len(inside.parts) < 2 or inside.parts[0] not in FOLDERS:
+            log.warning("refused to delete %r: not a media file", relative)
+            continue
+        try:
+            target.unlink(missing_ok=True)
+        except OSError:
+            # A leftover file costs disk space only; the database change already happened.
+            log.exception("could not delete media file %s", relative)
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("IMAGE_MAX_BYTES") or DEFAULT_MAX_BYTES)
+
+
+def _read_limited(file_storage, field: str) -> bytes:
+    limit = max_bytes()
+    stream = getattr(file_storage, "stream", file_storage)
+    if stream is None:
+        raise ValidationError(fields={field: _("Pilih gambar untuk diunggah.")})
+    data = stream.read(limit + 1)
+    if not data:
+        raise ValidationError(fields={field: _("Pilih gambar untuk diunggah.")})
+    if len(data) > limit:
+        size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+        raise ValidationError(fields={field: _("Ukuran gambar maksimal %(size)s per foto.", size=size)})
+    return data
+
+
+def _not_an_image(field: str) -> ValidationError:
+    return ValidationError(fields={field: _("Berkas harus berupa gambar JPEG, PNG, atau WebP.")})
+
+
+def _decode(data: bytes, large_size: int, field: str) -> Image.Image:
+    """The decoded picture, upright, in RGB, with no metadata attached."""
+    broken = ValidationError(fields={field: _("Gambar rusak atau tidak lengkap. Coba unggah ulang.")})
+    try:
+        probe = Image.open(io.BytesIO(data), formats=FORMATS)
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(field) from None
+    except Exception:  # Pillow raises many kinds of errors on hostile or foreign input
+        raise _not_an_image(field) from None
+    _check_pixels(probe, field)
+    try:
+        probe.verify()
+        # verify() leaves the image unusable: open it again to decode it.
+        image = Image.open(io.BytesIO(data), formats=FORMATS)
+        if image.format == "JPEG":
+            # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding (much less memory).
+            image.draft("RGB", (large_size, large_size))
+        image.load()
+        image = ImageOps.exif_transpose(image)
+        return _to_plain_rgb(image)
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(field) from None
+    except Exception:
+        raise broken from None
+
+
+def _too_many_pixels(field: str) -> ValidationError:
+    return ValidationError(fields={field: _(
+        "Resolusi gambar terlalu besar (maksimal %(mp)d megapiksel). Kecilkan foto lalu coba lagi.",
+        mp=MAX_PIXELS // 1_000_000)})
+
+
+def _check_pixels(image: Image.Image, field: str) -> None:
+    width, height = image.size
+    if width < 1 or height < 1 or width * height > MAX_PIXELS:
+        raise _too_many_pixels(field)
+
+
+def _to_plain_rgb(image: Image.Image) -> Image.Image:
+    """RGB on white, colours in sRGB, and a fresh image object so no EXIF, XMP, ICC profile
+    or comment can travel to the saved file."""
+    icc = image.info.get("icc_profile")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        rgb = Image.new("RGB", rgba.size, (255, 255, 255))
+        rgb.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        rgb = image.convert("RGB")
+    if icc and image.mode in ("RGB", "RGBA", "P", "PA"):
+        # Phone photos may be in Display P3; browsers treat untagged images as sRGB.
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            rgb = ImageCms.profileToProfile(rgb, source, _SRGB, outputMode="RGB")
+        except Exception:
+            log.info("ignored an unusable ICC profile")
+    clean = Image.new("RGB", rgb.size)
+    clean.paste(rgb)
+    return clean
