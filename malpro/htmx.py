@@ -14,7 +14,9 @@ def htmx_redirect(url: str, status: int = 200) -> Response:
     return response
 
 
-def vary_on_htmx(response: Response) -> Response:
-    """Pages that answer a fragment or a full page by header must say so to caches."""
+def vary_on_htmx(response) -> Response:
+    """Pages that answer a fragment or a full page by header must say so to caches.
+    Takes anything a view may return (a rendered string, a response)."""
+    response = make_response(response)
     response.vary.add("HX-Request")
     return response
