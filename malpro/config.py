@@ -41,5 +41,8 @@ class Config:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_SENDER = "Malpro <no-reply@malpro.malangkota.go.id>"
+    # The site's public address (https://malpro.malangkota.go.id) for links outside the site, such
+    # as emails; unset, they use the host of the request that sent them.
+    PUBLIC_BASE_URL = None
 
     LOG_LEVEL = os.environ.get("MALPRO_LOG_LEVEL", "INFO")

@@ -139,3 +139,44 @@ def auth(client) -> AuthActions:
 @pytest.fixture
 def htmx_headers() -> dict:
     return {"HX-Request": "true"}
+
+
+# Email tests talk to a real SMTP server (issue 3), kept here so every area can use it.
+import email  # noqa: E402
+import email.policy  # noqa: E402
+import socket  # noqa: E402
+
+
+class SmtpServer:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self):
+        self.port: int = 0
+        self.messages: list = []  # parsed email.message.EmailMessage objects
+        self.envelopes: list = []  # (mail_from, rcpt_tos) per message
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(email.message_from_bytes(envelope.original_content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on (right now) on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    server = SmtpServer()
+    server.port = free_port()
+    controller = Controller(server, hostname="127.0.0.1", port=server.port)
+    controller.start()
+    try:
+        yield server
+    finally:
+        controller.stop()
