@@ -72,7 +72,8 @@ def edit_store():
 
 @bp.post("/toko/profil")
 def update_profile():
-    store = current_user.store or abort(404)
+    if current_user.store is None:
+        abort(404)
     form = StoreProfileForm(prefix="profile")
     if form.validate_on_submit():
         try:

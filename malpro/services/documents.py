@@ -21,10 +21,8 @@ DOCUMENT_TYPES = {
 
 def _sniff(data: bytes) -> str | None:
     """The document's real type, from its content, or None when it is not one we accept."""
-    for content_type, (_ext, magic) in DOCUMENT_TYPES.items():
-        if data.startswith(magic):
-            break
-    else:
+    content_type = next((ct for ct, (_ext, magic) in DOCUMENT_TYPES.items() if data.startswith(magic)), None)
+    if content_type is None:
         return None
     if content_type == "application/pdf":
         # A real PDF ends with an %%EOF marker (allowing some trailing bytes).

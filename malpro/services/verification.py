@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from malpro.extensions import db
 from malpro.models import AuditLog, Store, StoreDecision, StoreDocument, User, utcnow
+from malpro.reference import regions
 from malpro.services import documents, notifications
 from malpro.services.errors import ConflictError, NotFoundError, ValidationError
-from malpro.reference import regions
 from malpro.services.validation import normalize_nib, normalize_phone, validate_location
 from malpro.slugs import slugify, unique_slug
 
