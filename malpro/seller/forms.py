@@ -4,21 +4,9 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
-from malpro.reference import regions
+from malpro.forms import kecamatan_choices, kelurahan_choices
 
 DOCUMENT_ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
-
-
-def kecamatan_choices():
-    return [("", _l("– Pilih kecamatan –"))] + [(k, k) for k in regions()]
-
-
-def kelurahan_choices(kecamatan: str | None = None):
-    """Only the chosen kecamatan's kelurahan; without a choice (or without JavaScript) all
-    of them, grouped by kecamatan, so the form still works."""
-    if kecamatan in regions():
-        return [("", _l("– Pilih kelurahan –"))] + [(k, k) for k in regions()[kecamatan]]
-    return {"": [("", _l("– Pilih kelurahan –"))], **{kec: [(k, k) for k in kel] for kec, kel in regions().items()}}
 
 
 class StoreApplicationForm(FlaskForm):

@@ -4,10 +4,10 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from malpro.forms import show_domain_error
+from malpro.forms import kelurahan_choices, show_domain_error
 from malpro.htmx import vary_on_htmx
 from malpro.seller import bp
-from malpro.seller.forms import StoreApplicationForm, StoreProfileForm, kelurahan_choices
+from malpro.seller.forms import StoreApplicationForm, StoreProfileForm
 from malpro.services import documents, stores, verification
 from malpro.services.errors import DomainError, NotFoundError
 
