@@ -41,5 +41,6 @@ def immediate_transaction(session) -> None:
     (checkout, order moves). On PostgreSQL it is a no-op: row locks and conditional
     updates do the work there.
     """
+    session = session() if hasattr(session, "registry") else session  # scoped_session -> Session
     if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
         session.connection(execution_options={"sqlite_immediate": True})

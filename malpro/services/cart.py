@@ -1,11 +1,77 @@
-"""The cart: an account's cart lives in cart_items; a guest's in the session as
-{"<product_id>": quantity} until they sign in, when it is merged."""
-from sqlalchemy import func, select
+"""The cart (DOMAIN.md "Cart and checkout"). An account's cart lives in cart_items; a
+guest's in the session as {"<product_id>": quantity} until they sign in, when it is merged.
+
+The cart is grouped by store; each line says whether it can be ordered now and, if not,
+why (stock, product inactive, store not verified or closed)."""
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from malpro.extensions import db
-from malpro.models import CartItem, Product
+from malpro.models import CartItem, Product, Store
+from malpro.services.errors import NotFoundError, OutOfStockError, StoreUnavailableError, ValidationError
+from malpro.services.stores import is_closed
 
 SESSION_KEY = "cart"
+MAX_QUANTITY = 999
+
+
+@dataclass
+class CartLine:
+    product: Product
+    quantity: int
+    problem: str | None = None  # why it cannot be ordered now, or None
+
+    @property
+    def available(self) -> bool:
+        return self.problem is None
+
+    @property
+    def subtotal(self) -> int:
+        return self.product.price * self.quantity
+
+
+@dataclass
+class CartGroup:
+    store: Store
+    lines: list[CartLine] = field(default_factory=list)
+    problem: str | None = None  # a reason that blocks the whole store (not verified, closed)
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.subtotal for line in self.lines)
+
+    @property
+    def orderable(self) -> bool:
+        return self.problem is None and all(line.available for line in self.lines)
+
+
+@dataclass
+class Cart:
+    groups: list[CartGroup]
+
+    @property
+    def total(self) -> int:
+        return sum(g.subtotal for g in self.groups)
+
+    @property
+    def count(self) -> int:
+        return sum(line.quantity for g in self.groups for line in g.lines)
+
+    def group(self, store_id: int) -> CartGroup | None:
+        return next((g for g in self.groups if g.store.id == store_id), None)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+def _quantities(user_id: int | None, session) -> dict[int, int]:
+    if user_id is None:
+        return {int(pid): int(q) for pid, q in session.get(SESSION_KEY, {}).items()}
+    return dict(db.session.execute(
+        select(CartItem.product_id, CartItem.quantity).where(CartItem.user_id == user_id).order_by(CartItem.id)
+    ).all())
 
 
 def cart_count(user_id: int | None, session) -> int:
@@ -13,6 +79,114 @@ def cart_count(user_id: int | None, session) -> int:
     if user_id is None:
         return sum(int(q) for q in session.get(SESSION_KEY, {}).values())
     return db.session.scalar(select(func.coalesce(func.sum(CartItem.quantity), 0)).where(CartItem.user_id == user_id))
+
+
+def store_problem(store: Store) -> str | None:
+    """Why a store cannot take orders now, or None."""
+    if store.status != "verified":
+        return _("Toko %(name)s sedang tidak aktif di Malpro.", name=store.name)
+    if is_closed(store):
+        return _("Toko %(name)s sedang libur sampai %(until)s.", name=store.name,
+                 until=store.closed_until.strftime("%d-%m-%Y"))
+    return None
+
+
+def line_problem(product: Product, quantity: int) -> str | None:
+    """Why this product cannot be ordered in this quantity now, or None."""
+    if not product.is_active:
+        return _("%(name)s sudah tidak dijual.", name=product.name)
+    if product.stock is not None and product.stock < quantity:
+        if product.stock == 0:
+            return _("Stok %(name)s habis.", name=product.name)
+        return _("Stok %(name)s tinggal %(n)d.", name=product.name, n=product.stock)
+    return None
+
+
+def get_cart(user_id: int | None, session) -> Cart:
+    quantities = _quantities(user_id, session)
+    if not quantities:
+        return Cart(groups=[])
+    products = db.session.scalars(
+        select(Product).where(Product.id.in_(quantities)).options(joinedload(Product.store))
+    ).all()
+    groups: dict[int, CartGroup] = {}
+    for product in sorted(products, key=lambda p: list(quantities).index(p.id)):
+        group = groups.get(product.store_id)
+        if group is None:
+            group = groups[product.store_id] = CartGroup(store=product.store, problem=store_problem(product.store))
+        quantity = quantities[product.id]
+        group.lines.append(CartLine(product=product, quantity=quantity, problem=line_problem(product, quantity)))
+    return Cart(groups=list(groups.values()))
+
+
+# --- changing ---------------------------------------------------------------------------
+
+def _check_quantity(quantity) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise ValidationError(fields={"quantity": _("Jumlah harus bilangan bulat.")})
+    if quantity < 0:
+        raise ValidationError(fields={"quantity": _("Jumlah tidak boleh negatif.")})
+    if quantity > MAX_QUANTITY:
+        raise ValidationError(fields={"quantity": _("Jumlah maksimal %(n)d.", n=MAX_QUANTITY)})
+    return quantity
+
+
+def _orderable_product(product_id: int) -> Product:
+    """A product that may be put in a cart: visible in the shop (verified store, active)."""
+    product = db.session.get(Product, product_id)
+    if product is None or product.store.status != "verified":
+        raise NotFoundError(_("Produk tidak ditemukan."))
+    if not product.is_active:
+        raise StoreUnavailableError(_("%(name)s sudah tidak dijual.", name=product.name))
+    if is_closed(product.store):
+        raise StoreUnavailableError(store_problem(product.store))
+    return product
+
+
+def set_quantity(user_id: int | None, session, product_id: int, quantity) -> int:
+    """Set a line's quantity (0 removes it). More than the stock is refused (out_of_stock).
+    Returns the quantity now in the cart."""
+    quantity = _check_quantity(quantity)
+    if quantity == 0:
+        remove(user_id, session, product_id)
+        return 0
+    product = _orderable_product(product_id)
+    if product.stock is not None and quantity > product.stock:
+        raise OutOfStockError(
+            _("Stok %(name)s tinggal %(n)d.", name=product.name, n=product.stock) if product.stock
+            else _("Stok %(name)s habis.", name=product.name),
+            fields={"quantity": _("Maksimal %(n)d.", n=product.stock)})
+    if user_id is None:
+        cart = dict(session.get(SESSION_KEY, {}))
+        cart[str(product_id)] = quantity
+        session[SESSION_KEY] = cart
+        return quantity
+    line = db.session.scalar(select(CartItem).where(CartItem.user_id == user_id, CartItem.product_id == product_id))
+    if line is None:
+        db.session.add(CartItem(user_id=user_id, product_id=product_id, quantity=quantity))
+    else:
+        line.quantity = quantity
+    db.session.commit()
+    return quantity
+
+
+def add_to_cart(user_id: int | None, session, product_id: int, quantity=1) -> int:
+    """Add to what is already in the cart; returns the new quantity."""
+    quantity = _check_quantity(quantity)
+    if quantity == 0:
+        raise ValidationError(fields={"quantity": _("Jumlah minimal 1.")})
+    current = _quantities(user_id, session).get(product_id, 0)
+    return set_quantity(user_id, session, product_id, current + quantity)
+
+
+def remove(user_id: int | None, session, product_id: int) -> None:
+    if user_id is None:
+        cart = dict(session.get(SESSION_KEY, {}))
+        cart.pop(str(product_id), None)
+        session[SESSION_KEY] = cart
+        return
+    db.session.execute(delete(CartItem).where(CartItem.user_id == user_id, CartItem.product_id == product_id))
+    db.session.commit()
 
 
 def take_session_cart(session) -> dict[int, int]:
@@ -31,7 +205,7 @@ def merge_guest_cart(user_id: int, guest: dict[int, int]) -> None:
         if product is None:
             continue
         line = existing.get(product_id)
-        total = quantity + (line.quantity if line else 0)
+        total = min(quantity + (line.quantity if line else 0), MAX_QUANTITY)
         if product.stock is not None:
             total = min(total, product.stock)
         if total <= 0:

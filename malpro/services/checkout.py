@@ -1,0 +1,233 @@
+"""Placing orders (DOMAIN.md "Cart and checkout"): one order per store, stock taken in the
+same transaction with a conditional update that never goes below zero, item snapshots,
+idempotent by a key, and the COD abuse guard. All or nothing: if any item of any chosen
+store cannot be ordered, nothing is written and the error names every such item."""
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from malpro.database import immediate_transaction
+from malpro.extensions import db
+from malpro.formatting import rupiah, to_wib
+from malpro.models import Address, CartItem, Checkout, Order, OrderEvent, OrderItem, Product, utcnow
+from malpro.reference import regions
+from malpro.services import notifications
+from malpro.services.cart import get_cart, line_problem, store_problem
+from malpro.services.errors import (
+    OutOfStockError,
+    StoreUnavailableError,
+    TooManyPendingOrdersError,
+    ValidationError,
+)
+from malpro.services.validation import normalize_phone, validate_location
+
+FULFILMENT_MODES = ("delivery", "pickup")
+
+
+@dataclass
+class DeliveryAddress:
+    recipient: str
+    phone: str
+    street: str
+    kecamatan: str
+    kelurahan: str
+    notes: str | None
+
+
+def clean_address(data: dict | None) -> DeliveryAddress:
+    """A COD delivery address inside Kota Malang (DOMAIN.md), normalised."""
+    data = data or {}
+    fields = {}
+    recipient = str(data.get("recipient") or "").strip()
+    if not 2 <= len(recipient) <= 120:
+        fields["recipient"] = _("Tulis nama penerima.")
+    phone = None
+    try:
+        phone = normalize_phone(str(data.get("phone") or ""))
+    except ValueError as exc:
+        fields["phone"] = str(exc)
+    street = str(data.get("street") or "").strip()
+    if not 5 <= len(street) <= 255:
+        fields["street"] = _("Tulis alamat lengkap (jalan, nomor, RT/RW).")
+    kecamatan, kelurahan = str(data.get("kecamatan") or ""), str(data.get("kelurahan") or "")
+    try:
+        validate_location(kecamatan, kelurahan)
+    except ValueError as exc:
+        fields["kelurahan" if kecamatan in regions() else "kecamatan"] = str(exc)
+    notes = str(data.get("notes") or "").strip()
+    if len(notes) > 255:
+        fields["notes"] = _("Catatan maksimal 255 karakter.")
+    if fields:
+        raise ValidationError(_("Alamat pengiriman belum benar."), fields=fields)
+    return DeliveryAddress(recipient, phone, street, kecamatan, kelurahan, notes or None)
+
+
+def orders_of_checkout(buyer_id: int, key: str) -> list[Order] | None:
+    checkout = db.session.scalar(select(Checkout).where(Checkout.buyer_id == buyer_id, Checkout.key == key))
+    return list(checkout.orders) if checkout else None
+
+
+def new_checkout_key() -> str:
+    """The one-time token a checkout form carries."""
+    return secrets.token_urlsafe(24)
+
+
+def place_orders(buyer_id: int, key: str, fulfilment: dict, address: dict | None = None,
+                 store_ids: list[int] | None = None, save_address: bool = False) -> list[Order]:
+    """Place one order per chosen store of the buyer's cart.
+
+    `fulfilment` maps store id -> "delivery" or "pickup"; `address` is required when any
+    chosen mode is delivery and ignored for pickup orders (their address is the store's).
+    The same `key` again returns the orders already placed and takes no more stock."""
+    key = str(key or "").strip()[:80]
+    if not key:
+        raise ValidationError(fields={"key": _("Formulir checkout tidak lengkap. Muat ulang halaman.")})
+    immediate_transaction(db.session)
+    try:
+        existing = orders_of_checkout(buyer_id, key)
+        if existing is not None:
+            db.session.rollback()
+            return existing
+        orders = _place(buyer_id, key, fulfilment, address, store_ids, save_address)
+        db.session.commit()
+    except IntegrityError:
+        # The same key committed by a concurrent request (double click): answer its orders.
+        db.session.rollback()
+        existing = orders_of_checkout(buyer_id, key)
+        if existing is None:
+            raise
+        return existing
+    except Exception:
+        db.session.rollback()
+        raise
+    return orders
+
+
+def _place(buyer_id, key, fulfilment, address, store_ids, save_address) -> list[Order]:
+    cart = get_cart(buyer_id, None)
+    groups = [g for g in cart.groups if store_ids is None or g.store.id in set(store_ids)]
+    if not groups:
+        raise ValidationError(_("Keranjang Anda kosong."), fields={"store_ids": _("Tidak ada barang untuk dipesan.")})
+    modes = _choose_modes(groups, fulfilment)
+    delivery = clean_address(address) if "delivery" in modes.values() else None
+    _guard_pending(buyer_id, len(groups))
+
+    db.session.add(checkout := Checkout(buyer_id=buyer_id, key=key))
+    db.session.flush()  # the unique (buyer, key) row first: a concurrent duplicate stops here
+
+    problems = []
+    for group in groups:
+        reason = store_problem(group.store)
+        if reason:
+            problems.append(("store", reason))
+            continue
+        for line in group.lines:
+            reason = line_problem(line.product, line.quantity) or _take_stock(line.product, line.quantity)
+            if reason:
+                problems.append(("stock", reason))
+    if problems:
+        error = StoreUnavailableError if all(kind == "store" for kind, _r in problems) else OutOfStockError
+        raise error(" ".join(reason for _k, reason in problems),
+                    fields={"items": "; ".join(reason for _k, reason in problems)})
+
+    now = utcnow()
+    orders = [_write_order(checkout, buyer_id, group, modes[group.store.id], delivery, now) for group in groups]
+    db.session.execute(CartItem.__table__.delete().where(
+        CartItem.user_id == buyer_id, CartItem.product_id.in_([l.product.id for g in groups for l in g.lines])))
+    if delivery and save_address:
+        _remember_address(buyer_id, delivery, now)
+    for order in orders:
+        notifications.notify(order.store.owner_id, "order.new",
+                             _("Pesanan baru %(code)s", code=order.code),
+                             _("%(n)d barang, total %(total)s.", n=sum(i.quantity for i in order.items),
+                               total=rupiah(order.total)),
+                             link=f"/seller/pesanan/{order.code}")
+    return orders
+
+
+def _choose_modes(groups, fulfilment: dict) -> dict[int, str]:
+    fulfilment = {str(k): v for k, v in (fulfilment or {}).items()}
+    modes, fields = {}, {}
+    for group in groups:
+        store = group.store
+        mode = fulfilment.get(str(store.id))
+        offered = [m for m, ok in (("delivery", store.offers_delivery), ("pickup", store.offers_pickup)) if ok]
+        if mode is None and len(offered) == 1:
+            mode = offered[0]
+        if mode not in FULFILMENT_MODES:
+            fields[f"fulfilment.{store.id}"] = _("Pilih cara pengambilan untuk %(name)s.", name=store.name)
+        elif mode not in offered:
+            fields[f"fulfilment.{store.id}"] = _("%(name)s tidak melayani cara ini.", name=store.name)
+        else:
+            modes[store.id] = mode
+    if fields:
+        raise ValidationError(_("Pilih cara pengambilan yang dilayani setiap toko."), fields=fields)
+    return modes
+
+
+def _guard_pending(buyer_id: int, new_orders: int) -> None:
+    limit = current_app.config["MAX_PENDING_ORDERS"]
+    pending = db.session.scalar(select(func.count()).select_from(Order)
+                                .where(Order.buyer_id == buyer_id, Order.status == "pending"))
+    if pending + new_orders > limit:
+        raise TooManyPendingOrdersError(_(
+            "Anda sudah memiliki %(pending)d pesanan yang menunggu konfirmasi (maksimal %(limit)d). "
+            "Tunggu penjual mengonfirmasi atau batalkan pesanan lama sebelum memesan lagi.",
+            pending=pending, limit=limit))
+
+
+def _take_stock(product: Product, quantity: int) -> str | None:
+    """Take stock with a conditional update that cannot go below zero; a reason on failure."""
+    if product.stock is None:
+        return None  # unlimited (services)
+    taken = db.session.execute(
+        update(Product).where(Product.id == product.id, Product.stock >= quantity)
+        .values(stock=Product.stock - quantity).execution_options(synchronize_session=False)
+    ).rowcount
+    if taken == 1:
+        return None
+    left = db.session.scalar(select(Product.stock).where(Product.id == product.id))
+    return (_("Stok %(name)s tinggal %(n)d.", name=product.name, n=left) if left
+            else _("Stok %(name)s habis.", name=product.name))
+
+
+def _write_order(checkout, buyer_id, group, mode, delivery, now) -> Order:
+    store = group.store
+    subtotal = group.subtotal
+    fee = store.delivery_fee if mode == "delivery" else 0
+    order = Order(checkout=checkout, buyer_id=buyer_id, store=store, status="pending", fulfilment=mode,
+                  subtotal=subtotal, delivery_fee=fee, total=subtotal + fee, created_at=now, updated_at=now,
+                  code="tmp-" + secrets.token_hex(8))
+    if mode == "delivery":
+        order.recipient, order.phone, order.street = delivery.recipient, delivery.phone, delivery.street
+        order.kecamatan, order.kelurahan, order.notes = delivery.kecamatan, delivery.kelurahan, delivery.notes
+    for line in group.lines:
+        order.items.append(OrderItem(product_id=line.product.id, category_id=line.product.category_id,
+                                     name=line.product.name, price=line.product.price, quantity=line.quantity,
+                                     subtotal=line.subtotal))
+    order.events.append(OrderEvent(status="pending", actor_id=buyer_id, created_at=now))
+    db.session.add(order)
+    db.session.flush()
+    # The code carries the WIB date and the order's unique number: MLP-20261129-000123.
+    order.code = f"MLP-{to_wib(now):%Y%m%d}-{order.id:06d}"
+    return order
+
+
+def _remember_address(buyer_id: int, delivery: DeliveryAddress, now) -> None:
+    same = db.session.scalar(select(Address).where(
+        Address.user_id == buyer_id, Address.recipient == delivery.recipient, Address.street == delivery.street,
+        Address.kelurahan == delivery.kelurahan))
+    if same is None:
+        same = Address(user_id=buyer_id, **delivery.__dict__)
+        db.session.add(same)
+    same.phone, same.notes, same.last_used_at = delivery.phone, delivery.notes, now
+
+
+def saved_addresses(buyer_id: int) -> list[Address]:
+    return list(db.session.scalars(select(Address).where(Address.user_id == buyer_id)
+                                   .order_by(Address.last_used_at.desc()).limit(5)))
+
