@@ -90,6 +90,7 @@ def configure_logging(app: Flask) -> None:
             format="%(asctime)s %(levelname)s %(name)s %(message)s",
         )
     app.logger.setLevel(app.config["LOG_LEVEL"])
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin set-up lines are noise
 
 
 def register_extensions(app: Flask) -> None:
