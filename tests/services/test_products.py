@@ -329,3 +329,14 @@ def test_seller_list_filters_and_counts(make, store):
     assert names(status="inactive") == ["Sambal Bawang"]
     assert names(status="out_of_stock") == ["Keripik Singkong"]
     assert products.status_counts(store.id) == {"all": 4, "active": 3, "inactive": 1, "out_of_stock": 1}
+
+
+def test_update_with_a_refused_image_changes_no_field(app, store):
+    product = products.create_product(store.id, VALID, images=[photo()])
+    bad = FileStorage(stream=io.BytesIO(b"not a photo"), filename="x.jpg", content_type="image/jpeg")
+    with pytest.raises(ValidationError) as caught:
+        products.update_product(store.id, product.id, {"price": 20000}, images=[bad])
+    assert "JPEG, PNG, atau WebP" in caught.value.fields["images"]
+    product = db.session.get(Product, product.id)
+    assert product.price == 15000 and len(product.images) == 1
+    assert len(media_files(app)) == 2
