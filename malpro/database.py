@@ -35,12 +35,18 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 def immediate_transaction(session) -> None:
-    """Start the session's transaction holding the write lock (SQLite) before reading.
+    """Hold SQLite's write lock before reading what is about to change.
 
     Call it first thing in a service that reads and then writes rows others write too
-    (checkout, order moves). On PostgreSQL it is a no-op: row locks and conditional
-    updates do the work there.
-    """
+    (checkout, order moves). A transaction that has read and then writes fails at once
+    ("database is locked", without waiting) when another writer committed in between; so a
+    read-only transaction already open (a request has loaded its user) is ended first.
+    On PostgreSQL it is a no-op: row locks and conditional updates do the work there."""
     session = session() if hasattr(session, "registry") else session  # scoped_session -> Session
-    if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
-        session.connection(execution_options={"sqlite_immediate": True})
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            return  # pending changes: the caller already holds (or will take) the lock on flush
+        session.commit()
+    session.connection(execution_options={"sqlite_immediate": True})
