@@ -8,7 +8,7 @@ PORT ?= 5000
 # The PostgreSQL server the suite's second run uses (a throwaway database is created in it).
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install run test test-sqlite test-postgres clean
+.PHONY: install run test test-sqlite test-browser test-postgres clean
 
 install: $(VENV)/.installed
 
@@ -24,13 +24,19 @@ run: install
 	$(FLASK) seed-demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## The whole suite, on SQLite
+## The whole suite, on SQLite: everything but the browser tests in parallel, then those
 test: install
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 -m "not browser"
+	$(MAKE) --no-print-directory test-browser
+
+## The browser tests alone (tests/browser: Chromium, apt-get install chromium): one server
+## and one browser for the whole run, so not spread over xdist workers
+test-browser: install
+	$(BIN)/python -m pytest -p no:xdist -m browser tests/browser
 
 ## The whole suite on PostgreSQL (needs a server at TEST_POSTGRES_URL)
 test-postgres: install
-	MALPRO_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -n 2
+	MALPRO_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -n 2 -m "not browser"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -3,11 +3,11 @@ through Playwright, at a phone and a desktop viewport.
 
 One server per test session, on a temporary SQLite database built the way a deployment builds
 it (the migrations, the demo data of `flask seed-demo`) plus the accounts and stores the
-journeys need (tests/browser/seed_data.py). The server runs with its production settings: CSRF on, the
-Content-Security-Policy on. Playwright's own browser download does not work here, so the
-tests use /usr/bin/chromium (MALPRO_CHROMIUM overrides it) and skip when it is missing; CI
-installs it (.ci/run). A failing test leaves a screenshot of each of its pages, and the
-server's log, in test-artifacts/.
+journeys need (tests/browser/seed_data.py). The server runs with its production settings:
+CSRF on, the Content-Security-Policy on. Playwright's own browser download does not work here,
+so the tests use /usr/bin/chromium (MALPRO_CHROMIUM overrides it) and skip when it is missing,
+except in CI (CI=true), which installs it (.ci/run) and fails without it. A failing test leaves
+a screenshot of each of its pages, and the server's log, in test-artifacts/.
 """
 import json
 import os
@@ -115,8 +115,12 @@ def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path, seconds:
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: `apt-get install chromium` to run the browser "
-                    "tests (CI installs it; MALPRO_CHROMIUM points elsewhere)")
+        message = (f"Chromium not found at {CHROMIUM}: `apt-get install chromium` to run the browser tests "
+                   "(MALPRO_CHROMIUM points elsewhere)")
+        if os.environ.get("CI"):
+            # .ci/run installs Chromium: a CI run that skipped these would pass without them.
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
     return CHROMIUM
 
