@@ -27,6 +27,9 @@ def create_app(config: dict | object | None = None) -> Flask:
     )
     load_config(app, settings)
     configure_logging(app)
+    configure_proxy(app)
+    init_request_log(app)
+    init_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -91,6 +94,24 @@ def configure_logging(app: Flask) -> None:
         )
     app.logger.setLevel(app.config["LOG_LEVEL"])
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin set-up lines are noise
+
+
+def configure_proxy(app: Flask) -> None:
+    from malpro.security import configure_proxy as configure
+
+    configure(app)
+
+
+def init_request_log(app: Flask) -> None:
+    from malpro.request_log import init_request_log as init
+
+    init(app)
+
+
+def init_security(app: Flask) -> None:
+    from malpro.security import init_security as init
+
+    init(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -20,6 +20,15 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # None: Secure cookies when the site is served over HTTPS (PREFERRED_URL_SCHEME = "https"
+    # or an https PUBLIC_BASE_URL), plain ones for http://127.0.0.1 (malpro/security.py).
+    SESSION_COOKIE_SECURE = None
+    REMEMBER_COOKIE_SECURE = None
+    # Behind nginx: the number of proxies that set X-Forwarded-For/-Proto (deploy/ uses 1).
+    PROXY_FIX = 0
+    # One JSON line per request (malpro/request_log.py); the client IP only when asked for.
+    REQUEST_LOG = True
+    REQUEST_LOG_IP = False
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"

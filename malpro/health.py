@@ -41,4 +41,8 @@ def healthz():
         if current != migration_head():
             checks["migrations"] = f"not current (database {current}, code {migration_head()})"
     healthy = all(v == "ok" for v in checks.values())
-    return jsonify(status="ok" if healthy else "fail", checks=checks), 200 if healthy else 503
+    response = jsonify(status="ok" if healthy else "fail", checks=checks)
+    response.status_code = 200 if healthy else 503
+    # A cached answer would hide a server that has just gone bad (or come back).
+    response.headers["Cache-Control"] = "no-store"
+    return response
