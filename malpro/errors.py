@@ -10,7 +10,10 @@ from malpro.extensions import db
 API_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     409: "conflict", 413: "payload_too_large", 422: "validation_error", 429: "rate_limited",
+    500: "internal_error",
 }
+# Headers of an HTTP error that tell an API client what to do next.
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
 def _messages():
@@ -53,8 +56,10 @@ def register_error_handlers(app: Flask) -> None:
         message = _messages().get(status, error.description)
         if wants_json():
             response, status = api_error(status, message)
-            if status == 429 and error.get_response().headers.get("Retry-After"):
-                response.headers["Retry-After"] = error.get_response().headers["Retry-After"]
+            original = error.get_response().headers
+            for name in KEPT_HEADERS:
+                if original.get(name):
+                    response.headers[name] = original[name]
             return response, status
         template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/error.html"
         return render_template(template, status=status, message=message), status

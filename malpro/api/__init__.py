@@ -1,4 +1,5 @@
-"""JSON API v1 for the Android apps (shared/API.md). Token auth, no cookies, no CSRF."""
+"""JSON API v1 for the Android apps (shared/API.md): a second door onto the same services
+the web pages use. Bearer tokens, no cookies, no CSRF; errors always in the API shape."""
 from flask import Blueprint
 
 from malpro.extensions import csrf
@@ -6,4 +7,4 @@ from malpro.extensions import csrf
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
-from malpro.api import routes  # noqa: E402,F401
+from malpro.api import account, admin, catalogue, docs, errors, orders, seller  # noqa: E402,F401

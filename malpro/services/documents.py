@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from malpro.services.errors import ValidationError
+from malpro.services.errors import FileTooLargeError, ValidationError
 
 DOCUMENT_FOLDER = "documents"
 # content type -> (extension, the bytes every such file starts with)
@@ -46,8 +46,8 @@ def read_document(file_storage, field: str = "documents") -> tuple[bytes, str, s
     limit = current_app.config["DOCUMENT_MAX_BYTES"]
     data = file_storage.stream.read(limit + 1)
     if len(data) > limit:
-        raise ValidationError(fields={field: _("Berkas %(name)s lebih dari %(mb)d MB.", name=file_storage.filename,
-                                               mb=limit // (1024 * 1024))})
+        raise FileTooLargeError(fields={field: _("Berkas %(name)s lebih dari %(mb)d MB.", name=file_storage.filename,
+                                                 mb=limit // (1024 * 1024))})
     if not data:
         raise ValidationError(fields={field: _("Berkas %(name)s kosong.", name=file_storage.filename)})
     content_type = _sniff(data)

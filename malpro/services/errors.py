@@ -54,3 +54,11 @@ class TooManyPendingOrdersError(DomainError):
     code = "too_many_pending_orders"
     status = 422
     default_message = _l("Anda masih memiliki terlalu banyak pesanan yang menunggu konfirmasi.")
+
+
+class FileTooLargeError(ValidationError):
+    """An upload over its size limit: a field error on a web form, 413 in the API (API.md)."""
+
+    code = "payload_too_large"
+    status = 413
+    default_message = _l("Berkas terlalu besar.")

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageCms, ImageOps
 
-from malpro.services.errors import ValidationError
+from malpro.services.errors import FileTooLargeError, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def _read_limited(file_storage, field: str) -> bytes:
         raise ValidationError(fields={field: _("Pilih gambar untuk diunggah.")})
     if len(data) > limit:
         size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
-        raise ValidationError(fields={field: _("Ukuran gambar maksimal %(size)s per foto.", size=size)})
+        raise FileTooLargeError(fields={field: _("Ukuran gambar maksimal %(size)s per foto.", size=size)})
     return data
 
 

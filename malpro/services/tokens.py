@@ -1,0 +1,42 @@
+"""API bearer tokens: random, shown once, stored only as a SHA-256 hash, expiring, revocable."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from malpro.extensions import db
+from malpro.models import ApiToken, User, utcnow
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user_id: int) -> tuple[str, ApiToken]:
+    """A new token for the user: (the raw token to show once, its row)."""
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user_id, token_hash=_hash(raw),
+                     expires_at=utcnow() + timedelta(days=current_app.config["API_TOKEN_DAYS"]))
+    db.session.add(token)
+    db.session.commit()
+    return raw, token
+
+
+def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
+    """The active user and token for a raw bearer token, or None (unknown, expired, revoked,
+    or the account deactivated)."""
+    if not raw or len(raw) > 200:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(raw)))
+    now = utcnow()
+    if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.active:
+        return None
+    return token.user, token
+
+
+def revoke(token_id: int) -> None:
+    db.session.execute(update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+    db.session.commit()
