@@ -3,12 +3,14 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from malpro.backup import register_backup_commands
 from malpro.services.errors import DomainError
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
+    register_backup_commands(app)
 
 
 @click.command("create-admin")

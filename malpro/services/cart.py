@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
+from malpro.database import immediate_transaction
 from malpro.extensions import db
 from malpro.models import CartItem, Product, Store
 from malpro.services.errors import NotFoundError, OutOfStockError, StoreUnavailableError, ValidationError
@@ -161,6 +162,7 @@ def set_quantity(user_id: int | None, session, product_id: int, quantity) -> int
         cart[str(product_id)] = quantity
         session[SESSION_KEY] = cart
         return quantity
+    immediate_transaction(db.session)  # read-then-write under concurrent writers (database.py)
     line = db.session.scalar(select(CartItem).where(CartItem.user_id == user_id, CartItem.product_id == product_id))
     if line is None:
         db.session.add(CartItem(user_id=user_id, product_id=product_id, quantity=quantity))
@@ -185,6 +187,7 @@ def remove(user_id: int | None, session, product_id: int) -> None:
         cart.pop(str(product_id), None)
         session[SESSION_KEY] = cart
         return
+    immediate_transaction(db.session)
     db.session.execute(delete(CartItem).where(CartItem.user_id == user_id, CartItem.product_id == product_id))
     db.session.commit()
 
@@ -197,6 +200,7 @@ def take_session_cart(session) -> dict[int, int]:
 
 def merge_guest_cart(user_id: int, guest: dict[int, int]) -> None:
     """Add the guest's quantities to the account's cart, capped at the product's stock."""
+    immediate_transaction(db.session)
     products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(guest)))}
     existing = {c.product_id: c for c in db.session.scalars(
         select(CartItem).where(CartItem.user_id == user_id, CartItem.product_id.in_(guest)))}
