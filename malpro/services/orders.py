@@ -13,7 +13,7 @@ from malpro.database import immediate_transaction
 from malpro.extensions import db
 from malpro.models import Order, OrderEvent, OrderItem, Product, Review, Store, utcnow
 from malpro.services import notifications
-from malpro.services.errors import ConflictError, NotFoundError, ValidationError
+from malpro.services.errors import ConflictError, DomainError, NotFoundError, ValidationError
 
 STATUS_LABELS = {
     "pending": _l("Menunggu Konfirmasi"),
@@ -105,19 +105,24 @@ def status_counts(*, store_id: int | None = None, buyer_id: int | None = None) -
 
 def move(code: str, actor_id: int, role: str, to_status: str, note: str | None = None) -> Order:
     """Move an order as its buyer (role "buyer") or its store's owner (role "seller")."""
-    order = order_for_seller(code, actor_id) if role == "seller" else order_for_buyer(code, actor_id)
-    note = (note or "").strip() or None
-    if to_status not in STATUS_LABELS:
-        raise ValidationError(fields={"status": _("Status tidak dikenal.")})
-    if to_status not in allowed_moves(order, role):
-        raise ConflictError(_("Pesanan berstatus “%(status)s” tidak dapat diubah menjadi “%(to)s”.",
-                              status=status_label(order.status), to=status_label(to_status)))
-    if reason_required(role, to_status) and not note:
-        raise ValidationError(fields={"note": _("Tuliskan alasan pembatalan; pembeli akan membacanya.")})
-    if note and len(note) > 1000:
-        raise ValidationError(fields={"note": _("Catatan maksimal 1000 karakter.")})
-
+    # The write lock before the read (database.immediate_transaction says why).
     immediate_transaction(db.session)
+    try:
+        order = order_for_seller(code, actor_id) if role == "seller" else order_for_buyer(code, actor_id)
+        note = (note or "").strip() or None
+        if to_status not in STATUS_LABELS:
+            raise ValidationError(fields={"status": _("Status tidak dikenal.")})
+        if to_status not in allowed_moves(order, role):
+            raise ConflictError(_("Pesanan berstatus “%(status)s” tidak dapat diubah menjadi “%(to)s”.",
+                                  status=status_label(order.status), to=status_label(to_status)))
+        if reason_required(role, to_status) and not note:
+            raise ValidationError(fields={"note": _("Tuliskan alasan pembatalan; pembeli akan membacanya.")})
+        if note and len(note) > 1000:
+            raise ValidationError(fields={"note": _("Catatan maksimal 1000 karakter.")})
+    except DomainError:
+        db.session.rollback()  # release the write lock taken above
+        raise
+
     now = utcnow()
     values = {"status": to_status, "updated_at": now}
     if to_status == "completed":
@@ -164,6 +169,15 @@ def _notify_other_side(order: Order, role: str, to_status: str, note: str | None
 
 def add_reviews(code: str, buyer_id: int, reviews: list[dict]) -> list[Review]:
     """Rate (1-5) and review products of a completed order, once per product."""
+    immediate_transaction(db.session)
+    try:
+        return _add_reviews(code, buyer_id, reviews)
+    except DomainError:
+        db.session.rollback()  # release the write lock taken above
+        raise
+
+
+def _add_reviews(code: str, buyer_id: int, reviews: list[dict]) -> list[Review]:
     order = order_for_buyer(code, buyer_id)
     if order.status != "completed":
         raise ConflictError(_("Ulasan hanya bisa diberikan setelah pesanan selesai."))
