@@ -4,8 +4,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from malpro.forms import kelurahan_choices, show_domain_error
-from malpro.htmx import vary_on_htmx
+from malpro.forms import show_domain_error
 from malpro.seller import bp
 from malpro.seller.forms import StoreApplicationForm, StoreProfileForm
 from malpro.services import documents, stores, verification
@@ -90,14 +89,6 @@ def update_profile():
     for message in form.form_errors:
         flash(message, "error")
     return redirect(url_for("seller.edit_store") + "#profil")
-
-
-@bp.get("/kelurahan")
-def kelurahan_options():
-    """The kelurahan <select> for the chosen kecamatan (htmx swaps it in)."""
-    form = StoreApplicationForm(formdata=None, kecamatan=request.args.get("kecamatan", ""))
-    form.kelurahan.choices = kelurahan_choices(request.args.get("kecamatan"))
-    return vary_on_htmx(render_template("seller/partials/_kelurahan_field.html", form=form))
 
 
 @bp.post("/daftar/cek")

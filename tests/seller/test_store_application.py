@@ -88,7 +88,7 @@ def test_second_store_for_the_same_user_is_not_possible(seller_client):
 
 
 def test_kelurahan_options_follow_the_kecamatan(seller_client, htmx_headers):
-    response = seller_client.get("/seller/kelurahan?kecamatan=Sukun", headers=htmx_headers)
+    response = seller_client.get("/wilayah/kelurahan?kecamatan=Sukun", headers=htmx_headers)
     body = response.get_data(as_text=True)
     assert 'id="kelurahan-field"' in body and "<html" not in body
     assert "Bandulan" in body and "Kauman" not in body
