@@ -360,7 +360,7 @@ def test_simultaneous_moves_one_wins_the_other_is_refused(app, shop):
         db.session.rollback()  # the threads' commits must be visible to this session afterwards
         start = threading.Barrier(2)
 
-        def act(user_id, role, to):
+        def act(user_id, role, to, code=code, start=start):
             with app.app_context():
                 db.session.get(User, user_id)  # as load_user does at the start of a request
                 start.wait()
