@@ -40,3 +40,9 @@ test-postgres: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+## Catalogue benchmark (docs/performance.md): 50,000 products in a temporary SQLite database,
+## gunicorn with 2 workers, loaded with Debian's wrk (apt-get install -y wrk)
+.PHONY: bench-catalog
+bench-catalog: install
+	$(BIN)/python -m bench.catalog

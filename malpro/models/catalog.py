@@ -43,6 +43,11 @@ class Product(Base):
         CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
         Index("ix_products_store_created", "store_id", "created_at"),
         Index("ix_products_category_created", "category_id", "created_at"),
+        # The shop's listings (migration 0002): newest and price order over everything and per
+        # category, each read in index order so a page stops after per_page + 1 visible rows.
+        Index("ix_products_created", "created_at", "id"),
+        Index("ix_products_price", "price", "id"),
+        Index("ix_products_category_price", "category_id", "price", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,11 +1,47 @@
-"""What the shop may show. Every buyer-facing listing starts from `visible_products()`,
-so no page can forget the rule: only active products of verified stores (DOMAIN.md)."""
-from sqlalchemy import Select, func, select
+"""What the shop may show, and the one listing query every buyer-facing list is built from.
+
+Visibility (DOMAIN.md): only active products of verified stores. `visible_products()` starts ORM
+queries from that rule (product page, cart); `listing()` is the lean path for lists (home,
+category, search, store page, related products, the API's /products): it selects the columns a
+product card needs as plain rows, applies the same `visibility_criteria()`, and reads one row
+more than a page holds to know whether a next page exists, so no list runs a COUNT. The API's
+`total` comes from `count_listing()`, a separate query the caller may cache.
+
+`parse_listing_args()` reads the list parameters of a URL (q, category, kecamatan, min_price,
+max_price, certificate, sort, page, per_page): leniently for web pages (a bad value is dropped,
+a page never fails on it) or strictly for the API (ListingParameterError, 400, with `fields`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property, lru_cache
+from typing import Mapping, NamedTuple
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Integer, Select, bindparam, case, func, literal_column, select, union_all
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.sql.selectable import Join
 
 from malpro.extensions import db
-from malpro.models import Category, Product, Store
+from malpro.formatting import WIB
+from malpro.models import Category, Product, ProductImage, Store
+from malpro.reference import kecamatan_names
+from malpro.services import search
+from malpro.services.errors import DomainError
+from malpro.services.validation import PRICE_MAX
 
+SORTS = ("relevance", "newest", "price_asc", "price_desc", "rating")
+CERTIFICATES = ("halal", "pirt", "bpom")
+DEFAULT_PER_PAGE = 24
+MAX_PER_PAGE = 100
+# Deeper pages only make the database skip more rows; nobody reads page 10,001 of a catalogue.
+MAX_PAGE = 10_000
+
+
+# --- Visibility ---------------------------------------------------------------------------
 
 def visibility_criteria() -> tuple:
     """The WHERE clauses of the rule, for queries that join products to stores."""
@@ -22,6 +58,121 @@ def visible_products() -> Select:
     )
 
 
+def visible_product(product_id: int) -> Product | None:
+    return db.session.scalar(visible_products().where(Product.id == product_id))
+
+
+class StoreProfile(NamedTuple):
+    """What a buyer may see of a verified store (never its NIB or status history)."""
+
+    id: int
+    slug: str
+    name: str
+    description: str
+    phone: str
+    address: str
+    kecamatan: str
+    kelurahan: str
+    logo_path: str | None
+    opening_hours: str | None
+    closed_from: date | None
+    closed_until: date | None
+    closed_note: str | None
+    offers_delivery: bool
+    offers_pickup: bool
+    delivery_fee: int
+    rating_count: int
+    rating_sum: int
+    verified_at: datetime | None
+
+    @property
+    def rating_average(self) -> float | None:
+        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
+
+    @property
+    def is_closed(self) -> bool:
+        return is_closed_on(self.closed_from, self.closed_until, today_wib())
+
+
+class ProductDetail(NamedTuple):
+    """A visible product as its page shows it."""
+
+    id: int
+    name: str
+    slug: str
+    description: str
+    price: int
+    unit: str
+    stock: int | None
+    cover_path: str | None
+    rating_count: int
+    rating_sum: int
+    halal_number: str | None
+    pirt_number: str | None
+    bpom_number: str | None
+    category_id: int
+    store_id: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def rating_average(self) -> float | None:
+        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock is None or self.stock > 0
+
+
+class ProductImageRow(NamedTuple):
+    id: int
+    position: int
+    thumb_path: str
+    large_path: str
+
+
+_STORE_COLUMNS = tuple(getattr(Store, name) for name in StoreProfile._fields)
+_PRODUCT_COLUMNS = tuple(getattr(Product, name) for name in ProductDetail._fields)
+_VISIBLE_STORE = select(*_STORE_COLUMNS).where(Store.slug == bindparam("slug"), Store.status == "verified")
+_PRODUCT_DETAIL = (select(*_PRODUCT_COLUMNS, *_STORE_COLUMNS).join(Product.store)
+                   .where(*visibility_criteria(), Product.id == bindparam("product_id")))
+_PRODUCT_IMAGES = (select(*(getattr(ProductImage, name) for name in ProductImageRow._fields))
+                   .where(ProductImage.product_id == bindparam("product_id"))
+                   .order_by(ProductImage.position, ProductImage.id))
+
+
+def product_detail(product_id: int) -> tuple[ProductDetail, StoreProfile, tuple[ProductImageRow, ...]] | None:
+    """A visible product, its store and its images in order (two queries), or None."""
+    connection = db.session.connection()
+    row = connection.execute(_PRODUCT_DETAIL, {"product_id": product_id}).first()
+    if row is None:
+        return None
+    width = len(ProductDetail._fields)
+    images = connection.execute(_PRODUCT_IMAGES, {"product_id": product_id}).all()
+    return (ProductDetail._make(row[:width]), StoreProfile._make(row[width:]),
+            tuple(ProductImageRow._make(image) for image in images))
+
+
+def visible_store(slug: str) -> StoreProfile | None:
+    """A verified store; any other store has no public page."""
+    row = db.session.connection().execute(_VISIBLE_STORE, {"slug": slug}).first()
+    return StoreProfile._make(row) if row else None
+
+
+_STORES_NEAR = (select(*_STORE_COLUMNS)
+                .where(Store.status == "verified", Store.kecamatan == bindparam("kecamatan"))
+                .order_by(case((Store.rating_count > 0, 0), else_=1),
+                          (Store.rating_sum * 1.0 / func.nullif(Store.rating_count, 0)).desc(),
+                          Store.verified_at.desc(), Store.id.desc())
+                .limit(bindparam("limit", type_=Integer)))
+
+
+def stores_near(kecamatan: str, limit: int = 6) -> list[StoreProfile]:
+    """Verified stores of a kecamatan, best rated first, then the most recently verified."""
+    rows = db.session.connection().execute(_STORES_NEAR, {"kecamatan": kecamatan, "limit": limit})
+    return [StoreProfile._make(row) for row in rows]
+
+
 def category_product_counts() -> dict[int, int]:
     """{category_id: number of visible products}."""
     query = (select(Product.category_id, func.count()).join(Product.store)
@@ -29,27 +180,432 @@ def category_product_counts() -> dict[int, int]:
     return dict(db.session.execute(query).all())
 
 
-def newest_products(limit: int = 12) -> list[Product]:
-    query = visible_products().order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
-    return list(db.session.scalars(query))
-
-
 def all_categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+
+
+_CATEGORY_ROWS = (select(Category.id, Category.slug, Category.name, Category.name_en, Category.icon,
+                         Category.position).order_by(Category.position, Category.id))
+
+
+def category_rows() -> list:
+    """The categories in order as plain rows (id, slug, name, name_en, icon, position): cheaper
+    than ORM objects for the pages that only show them, and comparable by value."""
+    return db.session.connection().execute(_CATEGORY_ROWS).all()
 
 
 def category_by_slug(slug: str) -> Category | None:
     return db.session.scalar(select(Category).where(Category.slug == slug))
 
 
-def visible_product(product_id: int) -> Product | None:
-    return db.session.scalar(visible_products().where(Product.id == product_id))
+# --- Store closure ("libur") ---------------------------------------------------------------
+
+def today_wib() -> date:
+    return datetime.now(WIB).date()
 
 
-def search_products(q: str) -> Select:
-    """Visible products whose name or description contains every word of `q`."""
-    query = visible_products()
-    for word in q.split()[:8]:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(Product.name.ilike(pattern, escape="\\") | Product.description.ilike(pattern, escape="\\"))
-    return query
+def is_closed_on(closed_from: date | None, closed_until: date | None, day: date) -> bool:
+    """A store is closed from `closed_from` to `closed_until`, both days included; without an
+    end date it stays closed until the seller reopens."""
+    if closed_from is None:
+        return False
+    return closed_from <= day and (closed_until is None or day <= closed_until)
+
+
+def store_is_closed(store, day: date | None = None) -> bool:
+    """Whether a store (a Store or a StoreProfile) is closed on `day` (default today, WIB)."""
+    return is_closed_on(store.closed_from, store.closed_until, day or today_wib())
+
+
+# --- List parameters ----------------------------------------------------------------------
+
+class ListingParameterError(DomainError):
+    """A list parameter the API cannot use (page, per_page, prices, unknown category or sort)."""
+
+    code = "bad_request"
+    status = 400
+    default_message = _l("Parameter daftar produk tidak valid.")
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """What to list. `sort` None means the default: relevance when searching, else newest."""
+
+    q: str = ""
+    category: str | None = None  # slug, as in URLs
+    category_id: int | None = None
+    store_id: int | None = None
+    kecamatan: str | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    certificates: tuple[str, ...] = ()
+    sort: str | None = None
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    exclude_id: int | None = field(default=None, compare=False)
+
+    @cached_property
+    def terms(self) -> tuple[str, ...]:
+        return search.search_terms(self.q)
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort is None or (self.sort == "relevance" and not self.terms):
+            return "relevance" if self.terms else "newest"
+        return self.sort
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.kecamatan or self.min_price is not None or self.max_price is not None
+                    or self.certificates)
+
+
+def parse_listing_args(args: Mapping, *, strict: bool = False, categories: list[Category] | None = None,
+                       **fixed) -> ListingQuery:
+    """The ListingQuery of URL parameters. `fixed` sets what the page itself decides (the
+    category of /kategori/<slug>, the store of /toko/<slug>, a per_page).
+
+    strict=False (web pages): an unusable value is ignored, min and max price are swapped when
+    reversed. strict=True (API): ListingParameterError naming each bad parameter in `fields`.
+    """
+    errors: dict[str, str] = {}
+    values: dict = {}
+
+    def first(name: str) -> str | None:
+        value = args.get(name)
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else None
+        if value is None:
+            return None
+        value = str(value).strip()
+        return value or None
+
+    values["q"] = (first("q") or "")[:search.MAX_INPUT_LENGTH]
+
+    slug = first("category")
+    if slug is not None and "category_id" not in fixed:
+        categories = categories if categories is not None else all_categories()
+        match = next((c for c in categories if c.slug == slug.lower()), None)
+        if match is None:
+            errors["category"] = _("Kategori tidak dikenal.")
+        else:
+            values.update(category=match.slug, category_id=match.id)
+
+    kecamatan = first("kecamatan")
+    if kecamatan is not None:
+        match = next((k for k in kecamatan_names() if k.casefold() == kecamatan.casefold()), None)
+        if match is None:
+            errors["kecamatan"] = _("Pilih kecamatan di Kota Malang.")
+        else:
+            values["kecamatan"] = match
+
+    for name in ("min_price", "max_price"):
+        raw = first(name)
+        if raw is not None:
+            amount = _rupiah_amount(raw)
+            if amount is None:
+                errors[name] = _("Harga harus bilangan bulat rupiah dari 0 sampai 1.000.000.000.")
+            else:
+                values[name] = amount
+    low, high = values.get("min_price"), values.get("max_price")
+    if low is not None and high is not None and low > high:
+        if strict:
+            errors["max_price"] = _("Harga maksimum tidak boleh di bawah harga minimum.")
+        else:
+            values["min_price"], values["max_price"] = high, low
+
+    wanted = _all_values(args, "certificate")
+    unknown = [c for c in wanted if c not in CERTIFICATES]
+    if unknown:
+        errors["certificate"] = _("Sertifikat yang dikenal: halal, pirt, bpom.")
+    values["certificates"] = tuple(c for c in CERTIFICATES if c in wanted)
+
+    sort = first("sort")
+    if sort is not None:
+        if sort in SORTS:
+            values["sort"] = sort
+        else:
+            errors["sort"] = _("Urutan yang dikenal: %(sorts)s.", sorts=", ".join(SORTS))
+
+    page = first("page")
+    if page is not None:
+        number = _whole_number(page)
+        if number is None or not 1 <= number <= MAX_PAGE:
+            errors["page"] = _("Halaman harus bilangan bulat dari 1 sampai %(n)d.", n=MAX_PAGE)
+        else:
+            values["page"] = number
+
+    per_page = first("per_page")
+    if per_page is not None:
+        number = _whole_number(per_page)
+        if number is None or not 1 <= number <= MAX_PER_PAGE:
+            errors["per_page"] = _("per_page harus bilangan bulat dari 1 sampai %(n)d.", n=MAX_PER_PAGE)
+        else:
+            values["per_page"] = number
+
+    if strict and errors:
+        raise ListingParameterError(fields=errors)
+    return ListingQuery(**{**values, **fixed})
+
+
+def _all_values(args: Mapping, name: str) -> list[str]:
+    """Every value of a repeatable parameter (?certificate=halal&certificate=pirt), also
+    accepting a comma-separated one (?certificate=halal,pirt)."""
+    raw = args.getlist(name) if hasattr(args, "getlist") else args.get(name)
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raw = [raw]
+    return [part.strip().lower() for value in raw for part in str(value).split(",") if part.strip()]
+
+
+def _whole_number(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
+
+
+def _rupiah_amount(value: str) -> int | None:
+    """'15000', '15.000' or 'Rp 15.000' as 15000; None when it is not an amount in range."""
+    cleaned = value.replace(" ", "")
+    if cleaned[:2].lower() == "rp":
+        cleaned = cleaned[2:]
+    cleaned = cleaned.replace(".", "")
+    amount = _whole_number(cleaned)
+    return amount if amount is not None and amount <= PRICE_MAX else None
+
+
+# --- The listing --------------------------------------------------------------------------
+
+class ProductCard(NamedTuple):
+    """One product of a list, with what its card shows; a plain row, no ORM object."""
+
+    id: int
+    name: str
+    slug: str
+    price: int
+    unit: str
+    stock: int | None
+    cover_path: str | None
+    rating_count: int
+    rating_sum: int
+    halal_number: str | None
+    pirt_number: str | None
+    bpom_number: str | None
+    category_id: int
+    created_at: datetime
+    store_id: int
+    store_name: str
+    store_slug: str
+    store_kecamatan: str
+    closed_from: date | None
+    closed_until: date | None
+
+    @property
+    def rating_average(self) -> float | None:
+        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock is None or self.stock > 0
+
+    @property
+    def store_closed(self) -> bool:
+        return self.closed_from is not None and is_closed_on(self.closed_from, self.closed_until, today_wib())
+
+
+_CARD_WIDTH = len(ProductCard._fields)
+
+
+@dataclass
+class ListingPage:
+    items: list[ProductCard]
+    page: int
+    per_page: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+
+class _StraightJoin(Join):
+    """An inner join whose left side the database reads first.
+
+    SQLite's planner, without statistics, starts a products-stores join from the stores (its
+    status index) and then sorts every visible product to find the newest 24; reading products
+    in the order of the listing's index and looking up each one's store stops after a page.
+    CROSS JOIN is SQLite's documented way to fix the order; PostgreSQL gets a plain JOIN."""
+
+    inherit_cache = True
+
+
+@compiles(_StraightJoin)
+def _compile_join(join, compiler, **kw):
+    return compiler.visit_join(join, **kw)
+
+
+@compiles(_StraightJoin, "sqlite")
+def _compile_cross_join(join, compiler, asfrom=False, from_linter=None, **kw):
+    if from_linter:
+        from_linter.edges.update((left, right) for left in join.left._from_objects
+                                 for right in join.right._from_objects)
+    return (join.left._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)
+            + " CROSS JOIN "
+            + join.right._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)
+            + " ON " + join.onclause._compiler_dispatch(compiler, from_linter=from_linter, **kw))
+
+
+_CERTIFICATE_COLUMNS = {"halal": Product.halal_number, "pirt": Product.pirt_number, "bpom": Product.bpom_number}
+_RATING_AVERAGE = Product.rating_sum * 1.0 / func.nullif(Product.rating_count, 0)
+_ORDERS = {
+    "newest": (Product.created_at.desc(), Product.id.desc()),
+    "price_asc": (Product.price.asc(), Product.id.asc()),
+    "price_desc": (Product.price.desc(), Product.id.desc()),
+    # Rated products first, best average first, the more reviewed first among equals.
+    "rating": (case((Product.rating_count > 0, 0), else_=1), _RATING_AVERAGE.desc(),
+               Product.rating_count.desc(), Product.id.desc()),
+}
+
+
+def _card_columns(product_id=None) -> tuple:
+    return (
+        (product_id if product_id is not None else Product.id).label("id"),
+        Product.name, Product.slug, Product.price, Product.unit, Product.stock, Product.cover_path,
+        Product.rating_count, Product.rating_sum, Product.halal_number, Product.pirt_number,
+        Product.bpom_number, Product.category_id, Product.created_at,
+        Store.id.label("store_id"), Store.name.label("store_name"), Store.slug.label("store_slug"),
+        Store.kecamatan.label("store_kecamatan"), Store.closed_from, Store.closed_until,
+    )
+
+
+def _shape(query: ListingQuery, dialect: str) -> tuple:
+    """What decides the SQL text of a listing (not the values): which filters are set, the
+    sort, the kind of search. Statements are built once per shape and reused, which spares
+    building the SELECT and computing its cache key on every request."""
+    return (dialect, query.category_id is not None, query.store_id is not None, bool(query.kecamatan),
+            query.min_price is not None, query.max_price is not None, query.certificates,
+            query.exclude_id is not None, query.effective_sort, len(query.terms))
+
+
+def _parameters(query: ListingQuery, dialect: str) -> dict:
+    params = {"category_id": query.category_id, "store_id": query.store_id, "kecamatan": query.kecamatan,
+              "min_price": query.min_price, "max_price": query.max_price, "exclude_id": query.exclude_id,
+              "limit": query.per_page + 1, "offset": (query.page - 1) * query.per_page}
+    if query.terms:
+        params.update(search.parameters(query.terms, dialect))
+    return params
+
+
+def _criteria(shape: tuple) -> list:
+    _, category, store, kecamatan, min_price, max_price, certificates, exclude, _, _ = shape
+    criteria = list(visibility_criteria())
+    if category:
+        criteria.append(Product.category_id == bindparam("category_id"))
+    if store:
+        criteria.append(Product.store_id == bindparam("store_id"))
+    if kecamatan:
+        criteria.append(Store.kecamatan == bindparam("kecamatan"))
+    if min_price:
+        criteria.append(Product.price >= bindparam("min_price"))
+    if max_price:
+        criteria.append(Product.price <= bindparam("max_price"))
+    for name in certificates:
+        criteria.append(_CERTIFICATE_COLUMNS[name].is_not(None))
+    if exclude:
+        criteria.append(Product.id != bindparam("exclude_id"))
+    return criteria
+
+
+def _source(plan: search.SearchPlan | None = None):
+    """FROM: products then their stores, after the search index when searching."""
+    products = Product.__table__
+    if plan is not None:
+        products = _StraightJoin(plan.source, products, Product.id == plan.product_id)
+    return _StraightJoin(products, Store.__table__, Store.id == Product.store_id)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+@lru_cache(maxsize=512)
+def _listing_statement(shape: tuple):
+    criteria, sort, terms = _criteria(shape), shape[-2], shape[-1]
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    if not terms:
+        return (select(*_card_columns()).select_from(_source()).where(*criteria)
+                .order_by(*_ORDERS[sort]).limit(limit).offset(offset))
+    plan = search.plan(shape[0], terms > 1)
+    if sort != "relevance":
+        return (select(*_card_columns()).select_from(_source(plan)).where(*criteria, plan.matches)
+                .order_by(*_ORDERS[sort]).limit(limit).offset(offset))
+    if plan.tiers:
+        # One SELECT per tier, each read in the index's rowid order (newest first): SQLite
+        # merges them and stops once the page is full, without ranking every match.
+        arms = [select(*_card_columns(plan.product_id), literal_column(str(n)).label("tier"))
+                .select_from(_source(plan)).where(*criteria, tier)
+                for n, tier in enumerate(plan.tiers)]
+        return (union_all(*arms).order_by(literal_column("tier"), literal_column("id").desc())
+                .limit(limit).offset(offset))
+    return (select(*_card_columns()).select_from(_source(plan)).where(*criteria, plan.matches)
+            .order_by(plan.tier, Product.id.desc()).limit(limit).offset(offset))
+
+
+@lru_cache(maxsize=512)
+def _count_statement(shape: tuple):
+    criteria, source = _criteria(shape), _source()
+    if shape[-1]:
+        plan = search.plan(shape[0], shape[-1] > 1)
+        source = _source(plan)
+        criteria.append(plan.matches)
+    return select(func.count()).select_from(source).where(*criteria)
+
+
+def listing_statement(query: ListingQuery) -> tuple:
+    """The SELECT (or UNION ALL of SELECTs) of one page of `query` plus one row, and its
+    bind parameters."""
+    dialect = _dialect()
+    shape = _shape(query, dialect)
+    return _listing_statement(shape), _parameters(query, dialect)
+
+
+def listing(query: ListingQuery) -> ListingPage:
+    """One page of visible products: one SQL query whatever the page size."""
+    statement, params = listing_statement(query)
+    rows = db.session.connection().execute(statement, params).all()
+    items = [ProductCard._make(row[:_CARD_WIDTH]) for row in rows[:query.per_page]]
+    return ListingPage(items=items, page=query.page, per_page=query.per_page,
+                       has_next=len(rows) > query.per_page)
+
+
+def count_listing(query: ListingQuery) -> int:
+    """How many visible products match `query` (all pages): the API's `total`. A COUNT reads
+    every match, so pages do not call it; a caller that needs it often may cache it."""
+    dialect = _dialect()
+    return db.session.connection().execute(
+        _count_statement(_shape(query, dialect)), _parameters(query, dialect)).scalar()
+
+
+def newest_products(limit: int = 12) -> list[ProductCard]:
+    return listing(ListingQuery(sort="newest", per_page=limit)).items
+
+
+def related_products(product: Product, limit: int = 6) -> list[ProductCard]:
+    """Other visible products of the same category, newest first."""
+    return listing(ListingQuery(category_id=product.category_id, exclude_id=product.id,
+                                sort="newest", per_page=limit)).items
+
+
+def suggestions(q: str, limit: int = 6) -> list[ProductCard]:
+    """The best matches for the search box while the buyer types."""
+    terms = search.search_terms(q)
+    if not terms or sum(len(t) for t in terms) < 2:
+        return []
+    return listing(ListingQuery(q=q, sort="relevance", per_page=limit)).items

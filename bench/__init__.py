@@ -1,0 +1,1 @@
+"""Benchmarks and load tools, not part of the application (docs/performance.md)."""

@@ -1,0 +1,241 @@
+"""Catalogue benchmark: `make bench-catalog` (or `.venv/bin/python -m bench.catalog`).
+
+1. Builds a temporary SQLite database with the real migrations and the demo seeder at benchmark
+   scale: 3,000 stores and 50,000 products (`flask seed-demo --stores 3000 --products 50000`).
+2. Serves the application with gunicorn (2 sync workers, 127.0.0.1, bench/wsgi.py: the real
+   app plus a trivial endpoint that returns a short string).
+3. Loads each page with `wrk -t2 -c16 -d10s --latency`: a warm-up run each, then 3 rounds over
+   all pages, and prints the medians of requests/s, p50 and p99 next to the trivial endpoint's,
+   measured by the same server in the same run. The ratio to the trivial endpoint is the figure
+   that counts (docs/performance.md has the targets and the measured results).
+
+Needs Debian's `wrk` (`apt-get install -y wrk`); when it is missing and we run as root, it is
+installed with apt-get, otherwise the benchmark stops and says so. Nothing else is installed.
+
+Options: --keep DIR reuses (or creates) the database in DIR instead of a throwaway one;
+--duration and --rounds shorten a trial run; --only NAME measures some pages only.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STORES, PRODUCTS = 3000, 50000
+# What the issue asks of each page, as a share of the trivial endpoint's requests/s.
+TARGETS = {"home": 0.20, "category": 0.20, "search": 0.12, "product": 0.25}
+P99_LIMIT_MS = 100.0
+SEARCH_WORD = "kerip"  # the prefix of "keripik", in about 2% of the demo products
+
+
+@dataclass
+class Result:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", metavar="DIR", help="database directory to reuse or create")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (10)")
+    parser.add_argument("--rounds", type=int, default=3, help="measured runs per page (3)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--only", action="append", help="measure only these pages (repeatable)")
+    args = parser.parse_args(argv)
+
+    wrk = find_wrk()
+    workdir = Path(args.keep).resolve() if args.keep else Path(tempfile.mkdtemp(prefix="malpro-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, MALPRO_INSTANCE_PATH=str(workdir), DATABASE_URL=f"sqlite:///{workdir / 'malpro.db'}",
+               MALPRO_LOG_LEVEL="WARNING", FLASK_APP="malpro")
+    env.pop("FLASK_DEBUG", None)
+    try:
+        prepare_database(env)
+        pages = pick_pages(workdir / "malpro.db")
+        if args.only:
+            pages = {name: path for name, path in pages.items() if name in args.only or name == "trivial"}
+        port = free_port()
+        with serve(env, port):
+            base = f"http://127.0.0.1:{port}"
+            for name, path in pages.items():
+                check_page(base + path, name)
+            print(f"\nWarm-up ({min(args.duration, 3)} s per page)…", flush=True)
+            for path in pages.values():
+                run_wrk(wrk, base + path, min(args.duration, 3), args.connections)
+            runs: dict[str, list[Result]] = {name: [] for name in pages}
+            for round_number in range(1, args.rounds + 1):
+                print(f"Round {round_number}/{args.rounds}…", flush=True)
+                for name, path in pages.items():
+                    runs[name].append(run_wrk(wrk, base + path, args.duration, args.connections))
+        report(pages, runs, args)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def find_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk:
+        return wrk
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk is missing: apt-get install -y wrk", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
+        wrk = shutil.which("wrk")
+    if not wrk:
+        sys.exit("The benchmark needs wrk: run `sudo apt-get install -y wrk` (Debian/Ubuntu) and try again.")
+    return wrk
+
+
+def flask(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "flask", "--app", "malpro", *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def prepare_database(env: dict) -> None:
+    started = time.perf_counter()
+    print("Migrating the benchmark database…", flush=True)
+    flask(env, "db", "upgrade")
+    print(f"Seeding {STORES} stores and {PRODUCTS} products (idempotent)…", flush=True)
+    flask(env, "seed-demo", "--stores", str(STORES), "--products", str(PRODUCTS))
+    print(f"Database ready in {time.perf_counter() - started:.0f} s.", flush=True)
+
+
+def pick_pages(database: Path) -> dict[str, str]:
+    """The pages to measure: the home page, page 2 of the biggest category, a search for a
+    common word prefix, and a product page at its canonical address."""
+    with sqlite3.connect(database) as conn:
+        category = conn.execute(
+            "SELECT c.slug FROM categories c JOIN products p ON p.category_id = c.id "
+            "GROUP BY c.id ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+        product_id, slug = conn.execute(
+            "SELECT p.id, p.slug FROM products p JOIN stores s ON s.id = p.store_id "
+            "WHERE s.status = 'verified' AND p.is_active = 1 ORDER BY p.id LIMIT 1 OFFSET 20000").fetchone()
+    return {
+        "trivial": "/_bench/trivial",
+        "home": "/",
+        "category": f"/kategori/{category}?page=2",
+        "search": f"/cari?q={SEARCH_WORD}",
+        "product": f"/produk/{product_id}-{slug}",
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class serve:
+    """gunicorn with 2 sync workers on 127.0.0.1:port, stopped on exit."""
+
+    def __init__(self, env: dict, port: int):
+        self.env, self.port = env, port
+
+    def __enter__(self):
+        command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "sync",
+                   "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "bench.wsgi:app"]
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
+                                        start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        print(f"gunicorn (2 sync workers) on 127.0.0.1:{self.port}", flush=True)
+                        return self
+            except OSError:
+                time.sleep(0.2)
+            if self.process.poll() is not None:
+                break
+        self.__exit__(None, None, None)
+        self.log.seek(0)
+        sys.exit("gunicorn did not start:\n" + self.log.read().decode(errors="replace"))
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+def check_page(url: str, name: str) -> None:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body = response.read()
+        if response.status != 200:
+            sys.exit(f"{name}: {url} answered {response.status}")
+    print(f"  {name:9} {url} ({len(body):,} bytes)", flush=True)
+
+
+_RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
+_PERCENTILE = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+_ERRORS = re.compile(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)")
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(wrk: str, url: str, duration: int, connections: int) -> Result:
+    output = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+                            capture_output=True, text=True, check=True).stdout
+    errors = _ERRORS.search(output)
+    if errors:
+        sys.exit(f"wrk reported errors for {url}:\n{output}")
+    percentiles = {int(p): float(v) * _UNIT_MS[unit] for p, v, unit in _PERCENTILE.findall(output)}
+    return Result(float(_RATE.search(output).group(1)), percentiles[50], percentiles[99])
+
+
+def report(pages: dict, runs: dict[str, list[Result]], args) -> None:
+    median = {name: Result(*(statistics.median(getattr(r, f) for r in results)
+                             for f in ("requests_per_second", "p50_ms", "p99_ms")))
+              for name, results in runs.items()}
+    trivial = median["trivial"].requests_per_second
+    print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s --latency; median of {args.rounds} runs "
+          f"after a warm-up; gunicorn 2 sync workers; {PRODUCTS:,} products in {STORES:,} stores (SQLite)\n")
+    print(f"{'page':9} {'path':42} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'target':>7}  ok")
+    failed = False
+    for name, path in pages.items():
+        result = median[name]
+        ratio = result.requests_per_second / trivial
+        target = TARGETS.get(name)
+        ok = target is None or (ratio >= target and result.p99_ms < P99_LIMIT_MS)
+        failed |= not ok
+        print(f"{name:9} {path[:42]:42} {result.requests_per_second:8.0f} {result.p50_ms:7.2f} "
+              f"{result.p99_ms:7.2f} {ratio:6.0%} {f'{target:.0%}' if target else '':>7}  "
+              f"{'' if target is None else ('yes' if ok else 'NO')}")
+    print(f"\np99 limit: {P99_LIMIT_MS:.0f} ms. Machine: {os.cpu_count()} CPUs, {platform_line()}")
+    if failed:
+        print("Some pages missed their target.")
+
+
+def platform_line() -> str:
+    import platform
+
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{cpu or platform.processor()}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Rendered HTML of listing fragments, remembered by the exact values they show.
+
+Rendering is most of a listing page's cost (Jinja, url_for and gettext for each card and each
+filter). The same cards and filter forms are shown again and again, so each worker keeps recent
+renderings in a small LRU per template. The key is every input of the rendering: the cards'
+own rows (name, price, stock, rating, store name, closure dates, ... exactly as the listing
+query just read them from the database), the parsed list parameters, the categories as just
+read, the page's endpoint and arguments, the language, today's date in WIB (a closure starts
+or ends at midnight) and the URL prefix. There is nothing to invalidate: when a seller changes a
+price or an order takes the last item, the next listing query returns a different row, hence a
+different key, and the old entry ages out. Only rendering is cached; every request still reads
+the database, and the page frame (header, cart badge, CSRF token) is rendered per request.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from flask import current_app, render_template, request
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from malpro.services.catalog import today_wib
+
+MAX_ENTRIES = 1024
+_CARDS = '{% for product in items %}{% include "shop/partials/_product_card.html" %}{% endfor %}'
+
+
+class FragmentCache:
+    """An LRU of one template's renderings."""
+
+    def __init__(self, template, max_entries: int = MAX_ENTRIES):
+        self.template = template
+        self.max_entries = max_entries
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def render(self, key: tuple, context: dict, with_request: bool = False) -> Markup:
+        """The template rendered with `context` (and, with_request, the values Flask gives
+        every template: request, session, g, context processors); `key` must hold every value
+        the output depends on."""
+        full_key = (str(get_locale()), request.host_url, request.script_root, today_wib(), key)
+        with self._lock:
+            html = self._entries.get(full_key)
+            if html is not None:
+                self._entries.move_to_end(full_key)
+                self.hits += 1
+                return html
+        if with_request:
+            current_app.update_template_context(context)
+        html = Markup(self.template.render(context))
+        self._store(full_key, html)
+        return html
+
+    def render_blocks(self, key: tuple, context: dict) -> dict[str, Markup]:
+        """Each block the template defines, rendered with `context` and Flask's request
+        globals: {"title": ..., "content": ...}."""
+        full_key = (str(get_locale()), request.host_url, request.script_root, today_wib(), key)
+        with self._lock:
+            blocks = self._entries.get(full_key)
+            if blocks is not None:
+                self._entries.move_to_end(full_key)
+                self.hits += 1
+                return blocks
+        current_app.update_template_context(context)
+        jinja_context = self.template.new_context(context)
+        blocks = {name: Markup("".join(render(jinja_context)))
+                  for name, render in self.template.blocks.items()}
+        self._store(full_key, blocks)
+        return blocks
+
+    def _store(self, full_key, value) -> None:
+        with self._lock:
+            self.misses += 1
+            self._entries[full_key] = value
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+
+def cache_for(name: str) -> FragmentCache:
+    """The application's cache of template `name` (created on first use)."""
+    caches = current_app.extensions.setdefault("malpro.fragments", {})
+    cache = caches.get(name)
+    if cache is None:
+        env = current_app.jinja_env
+        template = env.from_string(_CARDS) if name == "cards" else env.get_template(name)
+        cache = caches[name] = FragmentCache(template)
+    return cache
+
+
+def render(name: str, key: tuple, **context) -> Markup:
+    """Template `name` rendered with `context` (plus Flask's request globals), remembered
+    under `key`, which must hold every value the output depends on."""
+    return cache_for(name).render(key, context, with_request=True)
+
+
+def render_page(name: str, key: tuple, **context) -> str:
+    """A page whose own blocks (title, head, content, ...) are remembered under `key` while
+    the frame around them (base.html: header, cart badge, CSRF token, flashed messages) is
+    rendered for this request. `name` must extend base.html and use only `context`."""
+    blocks = cache_for(name).render_blocks(key, context)
+    return render_template("shop/cached_page.html", blocks=blocks)
+
+
+def product_cards(items) -> Markup:
+    """The HTML of product cards (templates/shop/partials/_product_card.html) for listing
+    cards (services.catalog.ProductCard): what goes inside a .product-grid."""
+    items = tuple(items)
+    cache = cache_for("cards")
+    return cache.render(items, {"items": items})

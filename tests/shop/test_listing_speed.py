@@ -1,0 +1,119 @@
+"""What keeps the listing pages fast stays true: a fixed number of SQL queries whatever the
+page size, no COUNT on a page, and remembered renderings that never show stale data."""
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+import pytest
+from flask import g
+from sqlalchemy import event, update
+
+from malpro.extensions import db
+from malpro.models import Product, Store
+
+T0 = datetime(2026, 11, 1, 8, 0)
+
+
+def as_new_request():
+    """Forget what earlier requests of this test left in `g`: the test's app context outlives
+    each request (conftest), while in production every request starts with an empty `g`."""
+    vars(g).clear()
+
+
+@contextmanager
+def recorded_queries():
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.strip().upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def shelf(make):
+    """40 products over 8 stores with images and certificates, so every per-card detail that
+    could trigger a lazy load is present."""
+    stores = [make.store(name=f"Toko Keripik {n}", slug=f"toko-keripik-{n}") for n in range(8)]
+    for n in range(40):
+        make.product(store=stores[n % 8], name=f"Keripik Rasa {n}", created_at=T0 + timedelta(hours=n),
+                     cover_path=f"products/{n}_t.webp", halal_number="ID1" if n % 2 else None,
+                     rating_sum=n % 5, rating_count=1 if n % 5 else 0)
+    return stores
+
+
+PAGES = ["/kategori/makanan-minuman?per_page={n}", "/cari?q=kerip&per_page={n}", "/cari?per_page={n}&sort=price_asc",
+         "/toko/toko-keripik-1?per_page={n}", "/kategori/makanan-minuman?per_page={n}&page=2&certificate=halal"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_listing_pages_issue_the_same_queries_for_any_page_size(client, shelf, page, htmx_headers):
+    counts = {}
+    for size in (6, 24):
+        client.get(page.format(n=size))  # the first request of a process may load more (e.g. the user)
+        as_new_request()
+        with recorded_queries() as statements:
+            response = client.get(page.format(n=size))
+        assert response.status_code == 200
+        counts[size] = len(statements)
+        assert not any("count(" in s.lower() for s in statements), statements
+        as_new_request()
+        with recorded_queries() as more:
+            client.get(page.format(n=size), headers=htmx_headers)
+        assert len(more) <= len(statements)
+    assert counts[6] == counts[24]
+    assert counts[24] <= 4, counts  # categories, (the store,) the listing; nothing per card
+
+
+def test_other_pages_have_a_fixed_number_of_queries(client, shelf, make):
+    product = make.product(store=shelf[0], name="Keripik Spesial")
+    for path in ("/", f"/produk/{product.id}-{product.slug}", "/cari/saran?q=kerip"):
+        client.get(path)
+        as_new_request()
+        with recorded_queries() as statements:
+            assert client.get(path).status_code == 200
+        assert len(statements) <= 5, (path, statements)
+
+
+def test_a_changed_price_or_stock_shows_on_the_next_request(client, shelf):
+    product = db.session.scalar(db.select(Product).where(Product.name == "Keripik Rasa 39"))
+    path = f"/produk/{product.id}-{product.slug}"
+    for url in ("/kategori/makanan-minuman", "/cari?q=rasa", "/", path, "/toko/toko-keripik-7"):
+        assert "Rp15.000" in client.get(url).get_data(as_text=True), url
+
+    # A plain UPDATE, as a checkout or the seller's inline edit would do it.
+    db.session.execute(update(Product).where(Product.id == product.id).values(price=17500, stock=0))
+    db.session.commit()
+    for url in ("/kategori/makanan-minuman", "/cari?q=rasa", "/", "/toko/toko-keripik-7"):
+        html = client.get(url).get_data(as_text=True)
+        card = html.split("Keripik Rasa 39</h3>")[1].split("</article>")[0]
+        assert "Rp17.500" in card and "Stok habis" in card, url
+    summary = client.get(path).get_data(as_text=True).split('<div class="summary">')[1].split("</aside>")[0]
+    assert "Rp17.500" in summary and "Stok habis" in summary and "Rp15.000" not in summary
+
+
+def test_store_changes_show_on_the_next_request(client, shelf):
+    assert "Toko Keripik 3" in client.get("/kategori/makanan-minuman").get_data(as_text=True)
+    db.session.execute(update(Store).where(Store.id == shelf[3].id).values(name="Sanggar Baru"))
+    db.session.commit()
+    html = client.get("/kategori/makanan-minuman").get_data(as_text=True)
+    assert "Sanggar Baru" in html and "Toko Keripik 3 " not in html
+    db.session.execute(update(Store).where(Store.id == shelf[3].id).values(status="suspended"))
+    db.session.commit()
+    html = client.get("/kategori/makanan-minuman?per_page=50").get_data(as_text=True)
+    assert "Sanggar Baru" not in html
+    assert client.get("/toko/toko-keripik-3").status_code == 404
+
+
+def test_language_is_part_of_what_is_remembered(client, shelf):
+    assert "<h1>Makanan &amp; Minuman</h1>" in client.get("/kategori/makanan-minuman").get_data(as_text=True)
+    client.post("/bahasa", data={"lang": "en"})
+    as_new_request()
+    assert "<h1>Food &amp; Drink</h1>" in client.get("/kategori/makanan-minuman").get_data(as_text=True)
+    client.post("/bahasa", data={"lang": "id"})
+    as_new_request()
+    assert "<h1>Makanan &amp; Minuman</h1>" in client.get("/kategori/makanan-minuman").get_data(as_text=True)
