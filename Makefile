@@ -8,7 +8,7 @@ PORT ?= 5000
 # The PostgreSQL server the suite's second run uses (a throwaway database is created in it).
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install run test test-sqlite test-browser test-postgres clean
+.PHONY: install run test test-sqlite test-browser test-postgres test-postgres-if-available clean
 
 install: $(VENV)/.installed
 
@@ -24,10 +24,12 @@ run: install
 	$(FLASK) seed-demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## The whole suite, on SQLite: everything but the browser tests in parallel, then those
+## The whole suite on SQLite (everything but the browser tests in parallel, then those), then
+## again on PostgreSQL when a server answers at TEST_POSTGRES_URL
 test: install
 	$(BIN)/python -m pytest -n 2 -m "not browser"
 	$(MAKE) --no-print-directory test-browser
+	$(MAKE) --no-print-directory test-postgres-if-available
 
 ## The browser tests alone (tests/browser: Chromium, apt-get install chromium): one server
 ## and one browser for the whole run, so not spread over xdist workers
@@ -38,6 +40,18 @@ test-browser: install
 test-postgres: install
 	MALPRO_TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -n 2 -m "not browser"
 
+# Without a PostgreSQL server `make test` says so and stops after SQLite; REQUIRE_POSTGRES=1
+# (set by .ci/run) makes a missing server an error instead.
+test-postgres-if-available: install
+	@if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1].replace('+psycopg', ''), connect_timeout=3).close()" \
+			"$(TEST_POSTGRES_URL)" 2>/dev/null; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	elif [ -n "$(REQUIRE_POSTGRES)" ]; then \
+		echo "No PostgreSQL server answers at $(TEST_POSTGRES_URL), and REQUIRE_POSTGRES is set."; exit 1; \
+	else \
+		echo "No PostgreSQL server answers at $(TEST_POSTGRES_URL): the PostgreSQL run is skipped (see README)."; \
+	fi
+
 clean:
 	rm -rf $(VENV) .pytest_cache
 
@@ -46,3 +60,15 @@ clean:
 .PHONY: bench-catalog
 bench-catalog: install
 	$(BIN)/python -m bench.catalog
+
+## Mixed load (docs/performance.md): 50 buyers for 60 s against gunicorn with
+## deploy/gunicorn.conf.py on 127.0.0.1, demo data in a temporary SQLite database
+.PHONY: bench-load
+bench-load: install
+	$(BIN)/python -m bench.load
+
+## Crash safety (docs/reliability.md): checkouts under way while the server is killed with
+## SIGKILL and restarted; checks integrity, confirmed orders and stock
+.PHONY: bench-crash
+bench-crash: install
+	$(BIN)/python -m bench.crash
