@@ -4,7 +4,7 @@ the keyboard focus is visible wherever it goes."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import axe_violations, describe_violations, login
+from tests.browser.support import axe_violations, describe_violations, login, put_in_cart
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +23,19 @@ def _check(page: Page, paths: list[str]) -> None:
 def test_shop_pages(page, data):
     product = data["stores"][0]["product"]
     _check(page, ["/", f"/cari?q={data['search_term']}", "/kategori/makanan-minuman", f"/produk/{product['id']}",
-                  "/auth/login", "/auth/register", "/offline"])
+                  f"/toko/{data['stores'][1]['slug']}", "/auth/login", "/auth/register", "/offline"])
+
+
+def test_cart_and_checkout(page, viewport, data):
+    login(page, data["a11y_buyers"][viewport]["email"], data["password"])
+    for store in data["stores"]:
+        put_in_cart(page, store["product"]["id"])
+    _check(page, ["/keranjang", "/checkout"])
 
 
 def test_seller_pages(page, data):
     login(page, data["stores"][0]["owner_email"], data["password"])
-    _check(page, ["/seller/", "/seller/produk", "/seller/toko"])
+    _check(page, ["/seller/", "/seller/pesanan", "/seller/produk", "/seller/toko"])
 
 
 FOCUS_RING = """() => {
