@@ -2,11 +2,13 @@
 caller's own store, so another seller's product or order is simply not found (404)."""
 from flask import Response, g, jsonify, request, send_file
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from malpro.api import bp
 from malpro.api.auth import token_required
 from malpro.api.inputs import BadRequestError, choice_arg, json_body, paginated
 from malpro.api.serializers import document_json, image_json, own_product, seller_order_json, store_owner
+from malpro.models import Order, Product
 from malpro.services import documents, orders, products, verification
 from malpro.services.errors import ValidationError
 
@@ -79,7 +81,7 @@ def get_document(document_id: int):
 def list_own_products():
     status = choice_arg("status", products.STATUSES) or "all"
     query = products.store_products(_store_id(), request.args.get("q", ""), status)
-    return jsonify(paginated(query, own_product))
+    return jsonify(paginated(query.options(selectinload(Product.images)), own_product))
 
 
 @bp.post("/seller/products")
@@ -131,7 +133,7 @@ def add_product_image(product_id: int):
 @token_required("seller")
 def list_store_orders():
     query = orders.store_orders(_store_id(), choice_arg("status", tuple(orders.STATUS_LABELS)))
-    return jsonify(paginated(query, seller_order_json))
+    return jsonify(paginated(query.options(selectinload(Order.buyer)), seller_order_json))
 
 
 @bp.post("/seller/orders/<code>/status")
