@@ -1,7 +1,7 @@
 """What the shop may show, and the one listing query every buyer-facing list is built from.
 
 Visibility (DOMAIN.md): only active products of verified stores. `visible_products()` starts ORM
-queries from that rule (product page, cart); `listing()` is the lean path for lists (home,
+queries from that rule (cart, checkout); `listing()` is the lean path for lists (home,
 category, search, store page, related products, the API's /products): it selects the columns a
 product card needs as plain rows, applies the same `visibility_criteria()`, and reads one row
 more than a page holds to know whether a next page exists, so no list runs a COUNT. The API's
@@ -13,7 +13,7 @@ a page never fails on it) or strictly for the API (ListingParameterError, 400, w
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from typing import Mapping, NamedTuple
@@ -26,11 +26,11 @@ from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.sql.selectable import Join
 
 from malpro.extensions import db
-from malpro.formatting import WIB
 from malpro.models import Category, Product, ProductImage, Store
 from malpro.reference import kecamatan_names
 from malpro.services import search
 from malpro.services.errors import DomainError
+from malpro.services.stores import is_closed_on, today_wib  # noqa: F401  (closure rule lives there)
 from malpro.services.validation import PRICE_MAX
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "rating")
@@ -198,25 +198,6 @@ def category_by_slug(slug: str) -> Category | None:
     return db.session.scalar(select(Category).where(Category.slug == slug))
 
 
-# --- Store closure ("libur") ---------------------------------------------------------------
-
-def today_wib() -> date:
-    return datetime.now(WIB).date()
-
-
-def is_closed_on(closed_from: date | None, closed_until: date | None, day: date) -> bool:
-    """A store is closed from `closed_from` to `closed_until`, both days included; without an
-    end date it stays closed until the seller reopens."""
-    if closed_from is None:
-        return False
-    return closed_from <= day and (closed_until is None or day <= closed_until)
-
-
-def store_is_closed(store, day: date | None = None) -> bool:
-    """Whether a store (a Store or a StoreProfile) is closed on `day` (default today, WIB)."""
-    return is_closed_on(store.closed_from, store.closed_until, day or today_wib())
-
-
 # --- List parameters ----------------------------------------------------------------------
 
 class ListingParameterError(DomainError):
@@ -242,7 +223,7 @@ class ListingQuery:
     sort: str | None = None
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
-    exclude_id: int | None = field(default=None, compare=False)
+    exclude_id: int | None = None
 
     @cached_property
     def terms(self) -> tuple[str, ...]:

@@ -35,8 +35,15 @@ def today_wib() -> date:
     return datetime.now(WIB).date()
 
 
+def is_closed_on(closed_from: date | None, closed_until: date | None, day: date) -> bool:
+    """A store is closed from `closed_from` to `closed_until`, both days included; without an
+    end date it stays closed until the seller reopens."""
+    if closed_from is None:
+        return False
+    return closed_from <= day and (closed_until is None or day <= closed_until)
+
+
 def is_closed(store: Store, on: date | None = None) -> bool:
-    """Whether the store is on its temporary closure today (WIB): its products show as
-    unavailable and checkout for it is refused."""
-    on = on or today_wib()
-    return bool(store.closed_from and store.closed_until and store.closed_from <= on <= store.closed_until)
+    """Whether the store is on its temporary closure (default: today in WIB): its products
+    show as unavailable and checkout for it is refused."""
+    return is_closed_on(store.closed_from, store.closed_until, on or today_wib())
