@@ -24,7 +24,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 from bench.load_client import Buyer, ServerGone
@@ -86,13 +85,13 @@ def buyer_loop(port: int, email: str, seed: int, ledger: Ledger, stop: threading
             key, form = opened
             state = {"retried": False}
 
-            def unanswered():
+            def unanswered(state=state):
                 state["retried"] = True
                 with ledger.lock:
                     ledger.unanswered_checkouts += 1
 
             # Once submitted, the same form is sent again until the server answers it.
-            result = until_answered(lambda: buyer.submit_checkout(key, form), stop, unanswered)
+            result = until_answered(lambda key=key, form=form: buyer.submit_checkout(key, form), stop, unanswered)
             if result is None or not result.confirmed:
                 continue
             with ledger.lock:
@@ -119,7 +118,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--buyers", type=int, default=20)
     parser.add_argument("--crashes", type=int, default=5)
-    parser.add_argument("--interval", type=float, default=6.0, help="seconds of load before each kill (6)")
+    parser.add_argument("--interval", type=float, default=6.0,
+                        help="seconds of load before each kill, at least (6); also waits for 3 new checkouts")
     parser.add_argument("--keep", metavar="DIR", help="instance folder to keep (default: a temporary one)")
     args = parser.parse_args(argv)
 
@@ -144,7 +144,14 @@ def main(argv=None) -> int:
         thread.start()
     try:
         for crash in range(1, args.crashes + 1):
+            # Kill while checkouts are flowing: after at least `interval` seconds and a few new
+            # confirmed checkouts since the last start (a slow machine needs longer for that).
+            since = len(ledger.confirmed_keys)
+            deadline = time.monotonic() + 120
             time.sleep(args.interval)
+            while len(ledger.confirmed_keys) < since + 3 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(random.uniform(0, 1))
             before = len(ledger.confirmed_keys)
             server.kill()
             killed_at = time.monotonic()

@@ -17,7 +17,8 @@ the database (PRAGMA integrity_check is "ok", an alembic_version row this code k
 only then swaps it in with an atomic rename. It refuses while app servers still hold the
 database open. The replaced database and uploads are kept beside the new ones (*.pre-restore-*).
 
-PostgreSQL deployments use pg_dump / pg_restore instead (docs/deployment.md).
+PostgreSQL deployments use pg_dump / pg_restore instead (docs/deployment.md). Moving from
+SQLite to PostgreSQL is `flask --app malpro copy-to-postgres URL` (copy_to_postgres below).
 """
 import hashlib
 import io
@@ -437,6 +438,85 @@ def restore_command(archive: Path, yes: bool, skip_uploads: bool) -> None:
     click.echo("Jalankan `flask --app malpro db upgrade` bila backup ini dari versi Malpro yang lebih lama.")
 
 
+# --- moving to PostgreSQL -----------------------------------------------------------------------
+
+def copy_to_postgres(app: Flask, target_url: str, log=print, batch: int = 2000) -> dict[str, int]:
+    """Copy every row of this SQLite database into a PostgreSQL database already migrated to
+    the same schema revision (`DATABASE_URL=... flask db upgrade`), in one transaction.
+
+    The target's Malpro tables are emptied first (the reference rows the migration inserted
+    are replaced by this database's own, ids included), rows go in table by table in foreign
+    key order, and each id sequence is moved past the highest id copied. Returns the row count
+    per table, checked against the source."""
+    from sqlalchemy import Integer, create_engine, func, select, text
+
+    from malpro import normalize_database_url
+    from malpro.extensions import db
+
+    sqlite_path(app)
+    target_url = normalize_database_url(target_url)
+    if make_url(target_url).get_backend_name() != "postgresql":
+        raise BackupError("Tujuan harus basis data PostgreSQL (postgresql://pengguna@host/nama).")
+    source = db.engine
+    target = create_engine(target_url)
+    try:
+        with source.connect() as sconn:
+            revision = sconn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        try:
+            with target.connect() as tconn:
+                target_revision = tconn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except Exception:
+            target_revision = None
+        if target_revision != revision:
+            raise BackupError(f"Skema tujuan ({target_revision or 'kosong'}) tidak sama dengan sumber ({revision}). "
+                              "Bangun dulu skemanya: DATABASE_URL=... flask --app malpro db upgrade")
+        tables = list(db.metadata.sorted_tables)
+        counts: dict[str, int] = {}
+        with target.begin() as tconn, source.connect() as sconn:
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            tconn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for table in tables:
+                rows = sconn.execution_options(stream_results=True).execute(
+                    select(table).order_by(*table.primary_key.columns))
+                copied = 0
+                while chunk := rows.fetchmany(batch):
+                    tconn.execute(table.insert(), [dict(row._mapping) for row in chunk])
+                    copied += len(chunk)
+                expected = sconn.execute(select(func.count()).select_from(table)).scalar()
+                if copied != expected:
+                    raise BackupError(f"Tabel {table.name}: {copied} baris disalin, sumber {expected}.")
+                counts[table.name] = copied
+                log(f"  {table.name}: {copied}")
+            for table in tables:
+                for column in table.primary_key.columns:
+                    if isinstance(column.type, Integer) and column.autoincrement in (True, "auto"):
+                        tconn.execute(text(
+                            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{column.name}'), "
+                            f"COALESCE((SELECT MAX(\"{column.name}\") FROM \"{table.name}\"), 0) + 1, false)"))
+        return counts
+    finally:
+        target.dispose()
+
+
+@click.command("copy-to-postgres")
+@click.argument("target_url")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def copy_to_postgres_command(target_url: str, yes: bool) -> None:
+    """Copy this SQLite database into a migrated PostgreSQL database (moving to PostgreSQL)."""
+    app = current_app._get_current_object()
+    if not yes:
+        click.confirm("Semua tabel Malpro di basis data tujuan akan dikosongkan lalu diisi salinan basis data ini. "
+                      "Lanjutkan?", abort=True)
+    try:
+        counts = copy_to_postgres(app, target_url, log=click.echo)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Salinan selesai: {sum(counts.values())} baris dalam {len(counts)} tabel. Arahkan DATABASE_URL ke "
+               "PostgreSQL dan mulai ulang server aplikasi.")
+
+
 def register_backup_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(copy_to_postgres_command)

@@ -268,3 +268,86 @@ def test_postgres_points_to_pg_dump(app, runner):
     result = runner.invoke(args=["restore", "x.tar.gz", "--yes"])
     assert result.exit_code != 0
     assert "pg_restore" in result.output
+
+
+# --- moving to PostgreSQL ------------------------------------------------------------------
+
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _postgres_reachable() -> bool:
+    import psycopg
+
+    try:
+        psycopg.connect(POSTGRES_SERVER.replace("+psycopg", ""), connect_timeout=2).close()
+        return True
+    except psycopg.Error:
+        return False
+
+
+@pytest.fixture
+def empty_postgres_database(tmp_path):
+    """A throwaway PostgreSQL database migrated to the newest revision."""
+    import uuid
+
+    from flask_migrate import upgrade
+    from sqlalchemy import create_engine, text
+
+    if not _postgres_reachable():
+        pytest.skip(f"no PostgreSQL server answers at {POSTGRES_SERVER}")
+    name = f"malpro_copy_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        migrated = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
+                               "INSTANCE_PATH": str(tmp_path / "pg-instance"), "UPLOAD_DIR": str(tmp_path / "pg-up")})
+        with migrated.app_context():
+            upgrade()
+            db.engine.dispose()
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_copy_to_postgres_moves_every_row_and_the_ids_go_on(sqlite_app, runner, make, empty_postgres_database):
+    from sqlalchemy import create_engine, func, text
+
+    from tests.order_helpers import place_order
+
+    buyer = make.user(email="pindah@example.com")
+    store = make.store()
+    product = make.product(store=store, stock=5, name="Keripik Tempe Pindahan")
+    order = place_order(buyer, (product, 2))
+    product_id, order_id, order_code = product.id, order.id, order.code
+    db.session.remove()
+
+    result = runner.invoke(args=["copy-to-postgres", empty_postgres_database, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "Salinan selesai" in result.output
+
+    target = create_engine(empty_postgres_database)
+    try:
+        with target.connect() as conn:
+            for table in db.metadata.sorted_tables:
+                source_count = db.session.scalar(select(func.count()).select_from(table))
+                assert conn.execute(select(func.count()).select_from(table)).scalar() == source_count, table.name
+            assert conn.execute(text("SELECT stock FROM products WHERE id = :id"), {"id": product_id}).scalar() == 3
+            assert conn.execute(text("SELECT code FROM orders WHERE id = :id"), {"id": order_id}).scalar() == order_code
+            # The copied product is found by the PostgreSQL search index too.
+            assert conn.execute(text("SELECT count(*) FROM product_search WHERE product_id = :id"),
+                                {"id": product_id}).scalar() == 1
+            # New rows get new ids, after the copied ones.
+            max_user = conn.execute(text("SELECT max(id) FROM users")).scalar()
+            assert conn.execute(text("SELECT nextval(pg_get_serial_sequence('users', 'id'))")).scalar() > max_user
+    finally:
+        target.dispose()
+
+
+def test_copy_to_postgres_refuses_an_unmigrated_target(sqlite_app, runner):
+    result = runner.invoke(args=["copy-to-postgres", "postgresql://postgres@127.0.0.1:5432/tidak_ada_db", "--yes"])
+    assert result.exit_code != 0
+    assert "db upgrade" in result.output
