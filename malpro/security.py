@@ -48,7 +48,7 @@ CONTENT_SECURITY_POLICY = (
 # third-party content could do. Photo uploads use <input type=file>, which needs no permission.
 PERMISSIONS_POLICY = (
     PermissionsPolicy()
-    .camera().microphone().geolocation().payment().usb().serial().bluetooth().hid()
+    .camera().microphone().geolocation().payment().usb().serial().hid()
     .accelerometer().gyroscope().magnetometer().browsing_topics()
 )
 
