@@ -38,6 +38,13 @@ def test_seller_pages(page, data):
     _check(page, ["/seller/", "/seller/pesanan", "/seller/produk", "/seller/toko"])
 
 
+def test_admin_pages(page, data):
+    login(page, data["admin"]["email"], data["admin"]["password"])
+    _check(page, ["/admin/", "/admin/verifikasi", "/admin/verifikasi?status=verified"])
+    store_page = page.locator(".queue a").first.get_attribute("href")
+    _check(page, [store_page])
+
+
 FOCUS_RING = """() => {
   const element = document.activeElement;
   const style = getComputedStyle(element);
