@@ -87,6 +87,13 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The search index of migration 0002 lives in the database only (no model): autogenerate
+    # must not offer to drop it.
+    if conf_args.get("include_name") is None:
+        from malpro.services.search import is_search_table
+
+        conf_args["include_name"] = lambda name, type_, parent_names: not (
+            type_ == "table" and is_search_table(name))
 
     connectable = get_engine()
 

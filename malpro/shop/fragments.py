@@ -22,17 +22,21 @@ from markupsafe import Markup
 
 from malpro.services.catalog import today_wib
 
-MAX_ENTRIES = 1024
+# Per template and per worker: at most this many renderings, and this many characters of HTML
+# (a page of 24 cards is about 15,000), whichever comes first.
+MAX_ENTRIES = 512
+MAX_CHARACTERS = 4_000_000
 _CARDS = '{% for product in items %}{% include "shop/partials/_product_card.html" %}{% endfor %}'
 
 
 class FragmentCache:
     """An LRU of one template's renderings."""
 
-    def __init__(self, template, max_entries: int = MAX_ENTRIES):
+    def __init__(self, template, max_entries: int = MAX_ENTRIES, max_characters: int = MAX_CHARACTERS):
         self.template = template
-        self.max_entries = max_entries
-        self._entries: OrderedDict = OrderedDict()
+        self.max_entries, self.max_characters = max_entries, max_characters
+        self._entries: OrderedDict = OrderedDict()  # key -> (rendering, its size)
+        self._characters = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -40,42 +44,55 @@ class FragmentCache:
         """The template rendered with `context` (and, with_request, the values Flask gives
         every template: request, session, g, context processors); `key` must hold every value
         the output depends on."""
-        full_key = (str(get_locale()), request.host_url, request.script_root, today_wib(), key)
-        with self._lock:
-            html = self._entries.get(full_key)
-            if html is not None:
-                self._entries.move_to_end(full_key)
-                self.hits += 1
-                return html
-        if with_request:
-            current_app.update_template_context(context)
-        html = Markup(self.template.render(context))
-        self._store(full_key, html)
+        full_key = self._full_key(key)
+        html = self._get(full_key)
+        if html is None:
+            if with_request:
+                current_app.update_template_context(context)
+            html = Markup(self.template.render(context))
+            self._put(full_key, html, len(html))
         return html
 
     def render_blocks(self, key: tuple, context: dict) -> dict[str, Markup]:
         """Each block the template defines, rendered with `context` and Flask's request
         globals: {"title": ..., "content": ...}."""
-        full_key = (str(get_locale()), request.host_url, request.script_root, today_wib(), key)
-        with self._lock:
-            blocks = self._entries.get(full_key)
-            if blocks is not None:
-                self._entries.move_to_end(full_key)
-                self.hits += 1
-                return blocks
-        current_app.update_template_context(context)
-        jinja_context = self.template.new_context(context)
-        blocks = {name: Markup("".join(render(jinja_context)))
-                  for name, render in self.template.blocks.items()}
-        self._store(full_key, blocks)
+        full_key = self._full_key(key)
+        blocks = self._get(full_key)
+        if blocks is None:
+            current_app.update_template_context(context)
+            jinja_context = self.template.new_context(context)
+            blocks = {name: Markup("".join(render(jinja_context)))
+                      for name, render in self.template.blocks.items()}
+            self._put(full_key, blocks, sum(map(len, blocks.values())))
         return blocks
 
-    def _store(self, full_key, value) -> None:
+    @staticmethod
+    def _full_key(key: tuple) -> tuple:
+        # What every rendering depends on besides its own values: the language, absolute and
+        # relative URLs, and the day (a store's closure starts and ends at midnight, WIB).
+        return (str(get_locale()), request.host_url, request.script_root, today_wib(), key)
+
+    def _get(self, full_key):
         with self._lock:
-            self.misses += 1
-            self._entries[full_key] = value
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            entry = self._entries.get(full_key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(full_key)
+            self.hits += 1
+            return entry[0]
+
+    def _put(self, full_key, value, size: int) -> None:
+        with self._lock:
+            previous = self._entries.pop(full_key, None)
+            if previous is not None:
+                self._characters -= previous[1]
+            self._entries[full_key] = (value, size)
+            self._characters += size
+            while self._entries and (len(self._entries) > self.max_entries
+                                     or self._characters > self.max_characters):
+                _, (_, evicted) = self._entries.popitem(last=False)
+                self._characters -= evicted
 
 
 def cache_for(name: str) -> FragmentCache:

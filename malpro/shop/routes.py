@@ -29,8 +29,7 @@ from malpro.htmx import is_htmx, vary_on_htmx
 from malpro.reference import kecamatan_names
 from malpro.services import catalog
 from malpro.services.validation import whatsapp_url
-from malpro.shop import bp
-from malpro.shop import fragments
+from malpro.shop import bp, fragments
 from malpro.shop.fragments import product_cards
 from malpro.templating import upload_url
 

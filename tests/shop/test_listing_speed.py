@@ -117,3 +117,14 @@ def test_language_is_part_of_what_is_remembered(client, shelf):
     client.post("/bahasa", data={"lang": "id"})
     as_new_request()
     assert "<h1>Makanan &amp; Minuman</h1>" in client.get("/kategori/makanan-minuman").get_data(as_text=True)
+
+
+def test_remembered_renderings_are_bounded(app):
+    from malpro.shop.fragments import FragmentCache
+
+    cache = FragmentCache(app.jinja_env.from_string("{{ n }}" * 10), max_entries=3, max_characters=25)
+    with app.test_request_context("/"):
+        for n in range(5):
+            assert cache.render((n,), {"n": n}) == str(n) * 10
+        assert len(cache._entries) == 2 and cache._characters == 20
+        assert cache.render((4,), {"n": 4}) == "4444444444" and cache.hits == 1
