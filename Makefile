@@ -72,3 +72,9 @@ bench-load: install
 .PHONY: bench-crash
 bench-crash: install
 	$(BIN)/python -m bench.crash
+
+## Admin dashboard benchmark (docs/performance.md): 50,000 products and 200,000 orders in a
+## temporary SQLite database; times GET /admin/ through the test client
+.PHONY: bench-dashboard
+bench-dashboard: install
+	$(BIN)/python -m bench.dashboard

@@ -41,6 +41,8 @@ class Config:
     LANGUAGES = ("id", "en")
 
     MAX_PENDING_ORDERS = 3
+    # Rupiah each city employee is asked to spend on local UMKM a month, until an admin sets it.
+    ASN_MONTHLY_MINIMUM = 300_000
     API_TOKEN_DAYS = 30
 
     # Email is sent only when MAIL_SERVER is set (MALPRO_MAIL_SERVER=smtp.example.org).

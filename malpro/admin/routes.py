@@ -2,26 +2,23 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from malpro.admin import bp
 from malpro.admin.forms import DecisionForm, NewAdminForm
+from malpro.admin.reports import dashboard_page
 from malpro.extensions import db
 from malpro.forms import show_domain_error
 from malpro.htmx import is_htmx, vary_on_htmx
-from malpro.models import Order, Product, Store, User
+from malpro.models import Store, User
 from malpro.services import accounts, verification
 from malpro.services.errors import DomainError, NotFoundError
 
 
 @bp.get("/")
 def dashboard():
-    totals = {
-        "users": db.session.scalar(select(func.count()).select_from(User)),
-        "products": db.session.scalar(select(func.count()).select_from(Product)),
-        "orders": db.session.scalar(select(func.count()).select_from(Order)),
-    }
-    return render_template("admin/dashboard.html", store_counts=verification.status_counts(), totals=totals)
+    """The programme dashboard for a period (admin/reports.py)."""
+    return dashboard_page()
 
 
 @bp.get("/verifikasi")
