@@ -7,10 +7,15 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # The PostgreSQL server the suite's second run uses (a throwaway database is created in it).
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+# Interface translations (Flask-Babel): Bahasa Indonesia in the source, other languages in
+# malpro/translations/<lang>/LC_MESSAGES/messages.po, compiled to .mo by `make install`.
+TRANSLATIONS := malpro/translations
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 
 .PHONY: install run test test-sqlite test-browser test-postgres test-postgres-if-available clean
 
-install: $(VENV)/.installed
+# Compiling the English catalogue is part of installing: the .mo files are not in git.
+install: $(VENV)/.installed $(MO_FILES)
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -78,3 +83,20 @@ bench-crash: install
 .PHONY: bench-dashboard
 bench-dashboard: install
 	$(BIN)/python -m bench.dashboard
+
+## Translations: extract the marked strings into messages.pot, merge them into each language's
+## messages.po (then translate the new and fuzzy entries), compile the .po files to .mo
+.PHONY: translations-extract translations-update translations-compile
+translations-extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* ._ .venv tests bench' \
+		--project=Malpro --copyright-holder='Pemerintah Kota Malang' --no-wrap --add-location=file \
+		-o $(TRANSLATIONS)/messages.pot .
+
+translations-update: translations-extract
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap --ignore-obsolete
+
+translations-compile: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
