@@ -8,6 +8,9 @@ from flask_wtf.csrf import generate_csrf
 
 from malpro.formatting import iso, rupiah, wib
 
+# Stands for the CSRF token in renderings shared by every visitor (see fill_csrf_placeholders).
+CSRF_PLACEHOLDER = "__malpro_csrf_token__"
+
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -19,6 +22,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["category_name"] = category_name
 
+    app.jinja_env.globals["csrf_placeholder"] = CSRF_PLACEHOLDER
+    app.after_request(fill_csrf_placeholders)
+
     @app.context_processor
     def frame_values():
         return {
@@ -26,6 +32,15 @@ def register_template_helpers(app: Flask) -> None:
             "cart_badge_count": _cart_badge_count,
             "csrf_headers": lambda: json.dumps({"X-CSRFToken": generate_csrf()}),
         }
+
+
+def fill_csrf_placeholders(response):
+    """Put this visitor's CSRF token where cached (shared) renderings hold the placeholder."""
+    if response.mimetype == "text/html" and not response.direct_passthrough:
+        body = response.get_data(as_text=True)
+        if CSRF_PLACEHOLDER in body:
+            response.set_data(body.replace(CSRF_PLACEHOLDER, generate_csrf()))
+    return response
 
 
 def upload_url(path: str | None) -> str | None:

@@ -1,6 +1,8 @@
 """The cart pages: add from product cards and pages, steppers and remove on the cart page.
 With htmx they answer fragments (and the header badge out of band); without JavaScript
 they redirect (PRG), so everything also works as plain forms."""
+from urllib.parse import urlsplit
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -46,7 +48,15 @@ def add_to_cart():
         flash(error, "error")
     else:
         flash(_("Ditambahkan ke keranjang (%(n)d di keranjang).", n=in_cart), "success")
-    return redirect(safe_next_url(request.form.get("next")) or url_for("shop.cart_page"))
+    return redirect(_back_to_referrer() or url_for("shop.cart_page"))
+
+
+def _back_to_referrer() -> str | None:
+    """The page the form was on, when it is a page of this site (no JavaScript: PRG)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return safe_next_url(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
 
 
 @bp.post("/keranjang/<int:product_id>")

@@ -37,9 +37,11 @@ def test_add_with_htmx_returns_result_and_badge_out_of_band(buyer_client, make, 
 
 def test_add_without_javascript_redirects_back(buyer_client, make):
     product = make.product()
-    response = buyer_client.post("/keranjang/tambah", data={"product_id": product.id, "next": "/kategori/kriya"})
-    assert response.status_code == 302 and response.headers["Location"] == "/kategori/kriya"
-    evil = buyer_client.post("/keranjang/tambah", data={"product_id": product.id, "next": "https://evil.example"})
+    response = buyer_client.post("/keranjang/tambah", data={"product_id": product.id},
+                                 headers={"Referer": "http://localhost/kategori/kriya?page=2"})
+    assert response.status_code == 302 and response.headers["Location"] == "/kategori/kriya?page=2"
+    evil = buyer_client.post("/keranjang/tambah", data={"product_id": product.id},
+                             headers={"Referer": "https://evil.example/kategori/kriya"})
     assert evil.headers["Location"] == "/keranjang"
     assert _lines(buyer_client.user) == {product.id: 2}
 
@@ -139,3 +141,31 @@ def test_add_without_csrf_token_is_refused(config, make):
     response = client.post("/keranjang/tambah", data={"product_id": product_id})
     assert response.status_code == 400
     assert '<span class="count">0</span>' in client.get("/keranjang").get_data(as_text=True)
+
+
+def test_product_pages_and_cards_carry_the_visitors_own_csrf_token(config, make):
+    """Cards and product pages are cached renderings shared by every visitor; each visitor
+    must still get a form with their own CSRF token (and can add to the cart without JS)."""
+    import re
+
+    from malpro import create_app
+
+    config["WTF_CSRF_ENABLED"] = True
+    app = create_app(config)
+    with app.app_context():
+        product = make.product(name="Keripik Tempe Sagu")
+        product_id = product.id
+    tokens = []
+    for _visitor in range(2):
+        client = app.test_client()
+        page = client.get(f"/produk/{product_id}", follow_redirects=True).get_data(as_text=True)
+        assert "__malpro_csrf_token__" not in page
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        tokens.append(token)
+        home = client.get("/").get_data(as_text=True)
+        assert 'action="/keranjang/tambah"' in home and "__malpro_csrf_token__" not in home
+        response = client.post("/keranjang/tambah", data={"csrf_token": token, "product_id": product_id},
+                               headers={"Referer": f"http://localhost/produk/{product_id}"})
+        assert response.status_code == 302 and response.headers["Location"].startswith(f"/produk/{product_id}")
+        assert '<span class="count">1</span>' in client.get("/keranjang").get_data(as_text=True)
+    assert tokens[0] != tokens[1]
