@@ -19,9 +19,9 @@ _cores = multiprocessing.cpu_count()
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Threads let a worker serve other requests while one waits on the database (SQLite's busy
-# timeout, a PostgreSQL round trip) or on a slow upload that nginx is still buffering. 2 workers
-# per core with 4 threads each keeps 2 cores busy at 50 simultaneous users without queueing;
-# more workers mostly add memory (about 90 MB each) and SQLite write contention.
+# timeout, a PostgreSQL round trip) or on a slow client. 2 workers per core with 4 threads each
+# gives 16 request slots on 2 cores, so waiting requests do not leave a core idle; more workers
+# mostly add memory (about 100 MB each) and SQLite write contention.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 workers = _int("GUNICORN_WORKERS", min(2 * _cores, 8))
 threads = _int("GUNICORN_THREADS", 4)

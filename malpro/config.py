@@ -35,6 +35,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     REDIS_URL = None  # MALPRO_REDIS_URL: shared rate-limit storage for several app servers
+    # If Redis goes away, count in memory until it is back rather than answer 500 to sign-ins.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"

@@ -38,8 +38,8 @@ def redis_reachable() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(not redis_reachable(),
-                                reason=f"no Redis server answers on {REDIS_HOST}:{REDIS_PORT}")
+needs_redis = pytest.mark.skipif(not redis_reachable(),
+                                 reason=f"no Redis server answers on {REDIS_HOST}:{REDIS_PORT}")
 
 
 def _app_server(config: dict, env: dict, attempts: int) -> dict:
@@ -75,6 +75,7 @@ def redis_prefix():
     connection.close()
 
 
+@needs_redis
 def test_login_attempts_are_counted_across_app_servers(app, config, redis_prefix):
     shared = {"MALPRO_REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0", "MALPRO_RATELIMIT_KEY_PREFIX": redis_prefix}
     first = _app_server(config, shared, attempts=2)
@@ -84,3 +85,14 @@ def test_login_attempts_are_counted_across_app_servers(app, config, redis_prefix
     # The limit is 3 a minute for this client; server two saw only two attempts itself.
     assert second["codes"] == [200, 429]
 
+
+
+def test_sign_in_keeps_working_when_redis_is_down(config):
+    """Redis unreachable (nothing listens on port 1): limits fall back to memory, no 500."""
+    from malpro import create_app
+
+    config.update(RATELIMIT_ENABLED=True, REDIS_URL="redis://127.0.0.1:1/0",
+                  RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 0.5})
+    app = create_app(config)
+    response = app.test_client().post("/auth/login", data={"email": "a@example.com", "password": "salah1234"})
+    assert response.status_code == 200
