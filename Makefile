@@ -66,6 +66,12 @@ clean:
 bench-catalog: install
 	$(BIN)/python -m bench.catalog
 
+## Admin dashboard benchmark (docs/performance.md): 50,000 products and 200,000 orders in a
+## temporary SQLite database; times GET /admin/ through the test client
+.PHONY: bench-dashboard
+bench-dashboard: install
+	$(BIN)/python -m bench.dashboard
+
 ## Mixed load (docs/performance.md): 50 buyers for 60 s against gunicorn with
 ## deploy/gunicorn.conf.py on 127.0.0.1, demo data in a temporary SQLite database
 .PHONY: bench-load
@@ -77,12 +83,6 @@ bench-load: install
 .PHONY: bench-crash
 bench-crash: install
 	$(BIN)/python -m bench.crash
-
-## Admin dashboard benchmark (docs/performance.md): 50,000 products and 200,000 orders in a
-## temporary SQLite database; times GET /admin/ through the test client
-.PHONY: bench-dashboard
-bench-dashboard: install
-	$(BIN)/python -m bench.dashboard
 
 ## Translations: extract the marked strings into messages.pot, merge them into each language's
 ## messages.po (then translate the new and fuzzy entries), compile the .po files to .mo

@@ -11,7 +11,7 @@ class Config:
 
     # Uploaded files (product images, logos, legality documents); default <instance>/uploads.
     UPLOAD_DIR = None
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # a whole request; per-file limits are stricter
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # a whole request: up to 8 phone photos at once; per-file limits are stricter
     DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
     IMAGE_MAX_BYTES = 8 * 1024 * 1024  # each product photo or logo, before re-encoding
 
