@@ -90,20 +90,25 @@ def buyer_loop(server: Server, email: str, seed: int, recorder: Recorder, stop: 
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of gunicorn's master and its current workers."""
+    """User + system CPU time of gunicorn: the master, its live workers, and the workers it
+    has already replaced (max_requests), which the kernel adds to the master's cutime/cstime."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+
+    def stat(proc) -> list[int]:
+        try:
+            fields = Path(f"/proc/{proc}/stat").read_text().rsplit(")", 1)[1].split()
+            return [int(f) for f in fields[11:15]]  # utime, stime, cutime, cstime
+        except (OSError, IndexError, ValueError):
+            return [0, 0, 0, 0]
+
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         children = []
-    for proc in [str(pid), *children]:
-        try:
-            fields = Path(f"/proc/{proc}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
+    total = sum(stat(pid))
+    for child in children:
+        total += sum(stat(child)[:2])
+    return total / ticks
 
 
 def main(argv=None) -> int:
