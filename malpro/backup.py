@@ -115,7 +115,7 @@ def snapshot_database(source: Path, target: Path, busy_timeout_s: float = 30.0) 
     block the site's writers, and the copy is exactly the database as of one commit."""
     if not source.exists():
         raise BackupError(f"Basis data {source} tidak ada.")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=busy_timeout_s)
+    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True, timeout=busy_timeout_s)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -130,7 +130,7 @@ def snapshot_database(source: Path, target: Path, busy_timeout_s: float = 30.0) 
 
 
 def _revision(database: Path) -> str | None:
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         return row[0] if row else None
@@ -200,7 +200,7 @@ def rotate(directory: Path, keep: int) -> list[Path]:
 def make_backup(app: Flask, dest: Path | None = None, keep: int | None = None) -> BackupResult:
     database = sqlite_path(app)
     uploads = Path(app.config["UPLOAD_DIR"])
-    dest = Path(dest) if dest else default_backup_dir(app)
+    dest = (Path(dest) if dest else default_backup_dir(app)).resolve()
     dest.mkdir(parents=True, exist_ok=True, mode=0o700)
     now = datetime.now(timezone.utc)
     target = _free_name(dest, ARCHIVE_PREFIX + _timestamp(now))
@@ -267,7 +267,7 @@ def check_database(path: Path, known_revisions: set[str] | None = None) -> str:
     if not path.is_file():
         raise BackupError(f"Arsip tidak berisi {DB_NAME}.")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             if result != ["ok"]:

@@ -152,6 +152,20 @@ def test_cli_backup_rotates_and_restore_replaces_the_live_database(sqlite_app, r
     assert app.test_client().get("/healthz").status_code == 200
 
 
+def test_paths_with_spaces_and_hashes(sqlite_app, config, tmp_path, monkeypatch):
+    """SQLite URIs treat "#" and spaces specially; the backup must still read the right file."""
+    import shutil
+
+    folder = tmp_path / "data #1 x"
+    folder.mkdir()
+    shutil.copy(sqlite_path(sqlite_app), folder / "malpro db.sqlite")
+    other = dict(config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'malpro db.sqlite'}")
+    monkeypatch.chdir(tmp_path)
+    result = make_backup(create_app(other), Path("relatif"))
+    assert result.revision is not None
+    assert result.path.parent == tmp_path / "relatif"
+
+
 def test_restore_asks_before_replacing(sqlite_app, runner, tmp_path):
     archive = make_backup(sqlite_app, tmp_path / "b").path
     result = runner.invoke(args=["restore", str(archive)], input="n\n")
