@@ -37,7 +37,7 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 500)
 
 # Heartbeat files on tmpfs: a busy or slow disk cannot make the arbiter think workers hung.
-worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else None)
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or ("/dev/shm" if os.access("/dev/shm", os.W_OK) else None)
 
 # X-Forwarded-Proto from nginx on the same machine decides http/https (Malpro's own ProxyFix,
 # MALPRO_PROXY_FIX=1, also sets the client address for rate limits).
