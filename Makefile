@@ -66,6 +66,12 @@ clean:
 bench-catalog: install
 	$(BIN)/python -m bench.catalog
 
+## Checkout throughput (docs/performance.md): 16 buyers placing COD orders through the API
+## against gunicorn (2 sync workers) for 30 s; checks the stock ledger afterwards
+.PHONY: bench-checkout
+bench-checkout: install
+	$(BIN)/python -m bench.checkout
+
 ## Admin dashboard benchmark (docs/performance.md): 50,000 products and 200,000 orders in a
 ## temporary SQLite database; times GET /admin/ through the test client
 .PHONY: bench-dashboard
