@@ -141,11 +141,12 @@ def _place(buyer_id, key, fulfilment, address, store_ids, save_address) -> list[
     if delivery and save_address:
         _remember_address(buyer_id, delivery, now)
     for order in orders:
-        notifications.notify(order.store.owner_id, "order.new",
-                             _("Pesanan baru %(code)s", code=order.code),
-                             _("%(n)d barang, total %(total)s.", n=sum(i.quantity for i in order.items),
-                               total=rupiah(order.total)),
-                             link=f"/seller/pesanan/{order.code}")
+        with notifications.in_language_of(order.store.owner_id):
+            notifications.notify(order.store.owner_id, "order.new",
+                                 _("Pesanan baru %(code)s", code=order.code),
+                                 _("%(n)d barang, total %(total)s.", n=sum(i.quantity for i in order.items),
+                                   total=rupiah(order.total)),
+                                 link=f"/seller/pesanan/{order.code}")
     return orders
 
 

@@ -163,10 +163,11 @@ def take_down_product(admin_id: int, product_id: int, reason: str) -> Product:
         raise ConflictError(_("Produk ini sudah diturunkan."))
     product.is_active, product.moderation_reason = False, reason
     _audit(admin_id, "product.takedown", "product", product_id, reason)
-    notifications.notify(
-        product.store.owner_id, "product.takedown",
-        _("Produk %(name)s diturunkan oleh admin.", name=product.name),
-        _("Alasan: %(reason)s", reason=reason), link=f"/seller/produk/{product.id}/ubah")
+    with notifications.in_language_of(product.store.owner_id):
+        notifications.notify(
+            product.store.owner_id, "product.takedown",
+            _("Produk %(name)s diturunkan oleh admin.", name=product.name),
+            _("Alasan: %(reason)s", reason=reason), link=f"/seller/produk/{product.id}/ubah")
     db.session.commit()
     return product
 
@@ -178,9 +179,10 @@ def restore_product(admin_id: int, product_id: int, reason: str | None = None) -
         raise ConflictError(_("Produk ini tidak sedang diturunkan."))
     product.is_active, product.moderation_reason = True, None
     _audit(admin_id, "product.restore", "product", product_id, reason)
-    notifications.notify(product.store.owner_id, "product.restore",
-                         _("Produk %(name)s ditayangkan kembali.", name=product.name),
-                         _("Catatan: %(reason)s", reason=reason) if reason else "", link="/seller/produk")
+    with notifications.in_language_of(product.store.owner_id):
+        notifications.notify(product.store.owner_id, "product.restore",
+                             _("Produk %(name)s ditayangkan kembali.", name=product.name),
+                             _("Catatan: %(reason)s", reason=reason) if reason else "", link="/seller/produk")
     db.session.commit()
     return product
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
@@ -73,6 +74,16 @@ def notify(user_id: int, kind: str, title: str, body: str = "", link: str | None
     if email and current_app.config.get("MAIL_SERVER"):
         _queue_email(notification)
     return notification
+
+
+@contextmanager
+def in_language_of(user_id: int):
+    """Text written for another user (a notification's title and body) in that user's language,
+    not in the language of whoever caused it: an English-reading seller gets English about an
+    order a buyer placed in Bahasa Indonesia."""
+    user = db.session.get(User, user_id)
+    with force_locale((user and user.locale) or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        yield
 
 
 def unread_count(user_id: int) -> int:
