@@ -197,11 +197,30 @@ def rotate(directory: Path, keep: int) -> list[Path]:
     return removed
 
 
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_scratch(directory: Path, prefix: str, older_than_s: float = 3600) -> None:
+    """Scratch folders a killed backup or restore left behind (never a finished archive)."""
+    for path in directory.glob(prefix + "*"):
+        try:
+            if path.is_dir() and time.time() - path.stat().st_mtime > older_than_s:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue
+
+
 def make_backup(app: Flask, dest: Path | None = None, keep: int | None = None) -> BackupResult:
     database = sqlite_path(app)
     uploads = Path(app.config["UPLOAD_DIR"])
     dest = (Path(dest) if dest else default_backup_dir(app)).resolve()
     dest.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _remove_stale_scratch(dest, ".malpro-backup-")
     now = datetime.now(timezone.utc)
     target = _free_name(dest, ARCHIVE_PREFIX + _timestamp(now))
 
@@ -213,21 +232,23 @@ def make_backup(app: Flask, dest: Path | None = None, keep: int | None = None) -
         revision = _revision(copy)
         partial = Path(scratch) / (target.name + ".partial")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
-            archive.add(copy, arcname=DB_NAME)
-            upload_files = _add_uploads(archive, uploads)
-            manifest = {
-                "format": 1,
-                "created_at": now.isoformat(timespec="seconds"),
-                "database": {"file": DB_NAME, "bytes": copy.stat().st_size, "sha256": _sha256(copy),
-                             "alembic_revision": revision},
-                "uploads": {"folder": UPLOADS_NAME, "files": upload_files},
-            }
-            _add_bytes(archive, MANIFEST_NAME, json.dumps(manifest, indent=2).encode(), time.time())
+        with os.fdopen(fd, "wb") as raw:
+            with tarfile.open(fileobj=raw, mode="w:gz") as archive:
+                archive.add(copy, arcname=DB_NAME)
+                upload_files = _add_uploads(archive, uploads)
+                manifest = {
+                    "format": 1,
+                    "created_at": now.isoformat(timespec="seconds"),
+                    "database": {"file": DB_NAME, "bytes": copy.stat().st_size, "sha256": _sha256(copy),
+                                 "alembic_revision": revision},
+                    "uploads": {"folder": UPLOADS_NAME, "files": upload_files},
+                }
+                _add_bytes(archive, MANIFEST_NAME, json.dumps(manifest, indent=2).encode(), time.time())
             raw.flush()
-            os.fsync(raw.fileno())
+            os.fsync(raw.fileno())  # on disk, end-of-archive included, before it gets its name
         # Only a complete archive ever carries the final name (rotation never sees a partial one).
         os.replace(partial, target)
+        _fsync_directory(dest)
         database_bytes = copy.stat().st_size
     removed = rotate(dest, keep) if keep else []
     return BackupResult(target, database_bytes, upload_files, revision, removed)
@@ -331,6 +352,7 @@ def _swap_in(new: Path, live: Path) -> None:
                 raise BackupError(f"{side} masih berisi data: basis data sedang dipakai. Pemulihan dibatalkan.")
             side.unlink()
     os.replace(new, live)
+    _fsync_directory(live.parent)
 
 
 def restore_backup(app: Flask, archive_path: Path, include_uploads: bool = True) -> RestoreResult:
@@ -344,6 +366,8 @@ def restore_backup(app: Flask, archive_path: Path, include_uploads: bool = True)
                           "dan jalankan restore dengan --skip-uploads.")
     database.parent.mkdir(parents=True, exist_ok=True)
     uploads.parent.mkdir(parents=True, exist_ok=True)
+    for folder in {database.parent, uploads.parent}:
+        _remove_stale_scratch(folder, ".malpro-restore-")
     stamp = _timestamp(datetime.now(timezone.utc))
 
     from malpro.extensions import db
