@@ -342,14 +342,61 @@ def test_every_page_of_the_journeys_is_english(app, marketplace, indonesian_patt
     problems |= walk("applicant", applicant, ["/seller/", "/seller/toko", "/seller/produk"], indonesian_patterns, db_text)
 
     admin = english_client(app, m["admin"])
+    category = db.session.scalars(select(Category).order_by(Category.position)).first()
+    opd = db.session.scalars(select(Opd).order_by(Opd.code)).first()
     problems |= walk("admin", admin, [
         "/admin/", "/admin/verifikasi", "/admin/verifikasi?status=verified", f"/admin/toko/{pending.id}",
         "/admin/pengguna", f"/admin/pengguna/{m['seller'].id}", "/admin/produk", f"/admin/produk/{chips.id}",
-        "/admin/kategori", "/admin/opd", "/admin/audit", "/admin/asn", "/admin/admin-baru", "/notifikasi",
+        "/admin/kategori", f"/admin/kategori/{category.id}", "/admin/opd", f"/admin/opd/{opd.id}",
+        "/admin/audit", "/admin/asn", f"/admin/asn/{opd.code}", "/admin/admin-baru", "/notifikasi",
+        "/auth/logout", "/offline",
     ], indonesian_patterns, db_text)
 
     assert not problems, "Indonesian interface text on English pages:\n" + "\n".join(
         f"{path}: {found}" for path, found in problems.items())
+
+
+def test_forms_answer_in_english(app, marketplace, indonesian_patterns):
+    """Refused submissions (field messages from forms and services, flashed errors) and a
+    checkout placed in English."""
+    m = marketplace
+    db_text = m["database_text"]
+    problems = {}
+
+    def check(who, response, status):
+        assert response.status_code == status, (who, response.status_code)
+        found = untranslated(response.get_data(as_text=True), indonesian_patterns, db_text)
+        if found:
+            problems[who] = found
+
+    anonymous = english_client(app)
+    check("register", anonymous.post("/auth/register", data={
+        "name": "B", "email": "bukan-email", "phone": "12345", "password": "pendek", "confirm": "lain"}), 200)
+    check("login", anonymous.post("/auth/login", data={"email": "budi@example.com", "password": "salah-sekali"}),
+          200)
+
+    buyer = m["buyer_client"]
+    store_id = m["store"].id
+    check("checkout, no address", buyer.post("/checkout", data={
+        "checkout_key": "k-1", "store": str(store_id), f"fulfilment-{store_id}": "delivery",
+        "recipient": "", "phone": "123", "street": "", "kecamatan": "Batu", "kelurahan": ""}), 422)
+    placed = buyer.post("/checkout", data={
+        "checkout_key": "k-2", "store": str(store_id), f"fulfilment-{store_id}": "pickup",
+        "recipient": "Budi Santoso", "phone": "081298765432"})
+    assert placed.status_code == 302, placed.get_data(as_text=True)[:500]
+    check("checkout done", buyer.get(placed.headers["Location"]), 200)
+    check("empty cart", buyer.get("/checkout", follow_redirects=True), 200)
+
+    seller = m["seller_client"]
+    check("new product, empty", seller.post("/seller/produk/baru", data={
+        "name": "ab", "price": "12,5", "stock": "-1", "unit": ""}), 422)
+    check("move refused", seller.post(f"/seller/pesanan/{m['pickup'].code}/status",
+                                      data={"status": "cancelled"}, follow_redirects=True), 422)
+    newcomer = english_client(app, m["newcomer"])
+    check("application, empty", newcomer.post("/seller/daftar", data={"nib": "123", "phone": "0800"}), 422)
+
+    assert not problems, "Indonesian interface text in English answers:\n" + "\n".join(
+        f"{who}: {found}" for who, found in problems.items())
 
 
 def _not_found(client, patterns):
