@@ -253,7 +253,8 @@ def parse_listing_args(args: Mapping, *, strict: bool = False, categories: list[
     values: dict = {}
 
     def first(name: str) -> str | None:
-        value = args.get(name)
+        # `in` first: a MultiDict answers a missing key by building a BadRequestKeyError.
+        value = args.get(name) if name in args else None
         if isinstance(value, (list, tuple)):
             value = value[0] if value else None
         if value is None:
@@ -332,6 +333,8 @@ def parse_listing_args(args: Mapping, *, strict: bool = False, categories: list[
 def _all_values(args: Mapping, name: str) -> list[str]:
     """Every value of a repeatable parameter (?certificate=halal&certificate=pirt), also
     accepting a comma-separated one (?certificate=halal,pirt)."""
+    if name not in args:
+        return []
     raw = args.getlist(name) if hasattr(args, "getlist") else args.get(name)
     if raw is None:
         return []
