@@ -129,8 +129,10 @@ def test_search_page(client, food, make):
     assert 'name="q" type="search" value="KERIP"' in html
     assert card_names(client.get("/cari?q=keripik&category=fashion-pria").get_data(as_text=True)) == []
     assert card_names(client.get("/cari?q=batik&category=fashion-pria").get_data(as_text=True)) == ["Kemeja Batik"]
-    # Without words it lists everything, newest first.
+    # Without words it lists everything, newest first, and says so.
     assert card_names(client.get("/cari").get_data(as_text=True))[0] == "Keripik 29"
+    html = client.get("/cari?q=%F0%9F%8D%A9").get_data(as_text=True)
+    assert "tidak berisi huruf atau angka" in html and card_names(html)[0] == "Keripik 29"
 
 
 def test_name_matches_first_on_the_search_page(client, make):
