@@ -290,6 +290,7 @@ def marketplace(app, make):
         "Gurih.", "Jl. Ijen No. 10", "Pagar hijau", "Oro-oro Dowo", delivery.code, pickup.code}
     names |= {o.name for o in db.session.scalars(select(Opd))}
     return {"seller": seller, "admin": admin, "buyer": buyer, "newcomer": newcomer, "store": store,
+            "product_path": f"/produk/{chips.id}-keripik-tempe-original",
             "pending": pending, "chips": chips, "delivery": delivery, "pickup": pickup,
             "seller_client": seller_client, "buyer_client": buyer_client, "database_text": names}
 
@@ -318,7 +319,7 @@ def test_every_page_of_the_journeys_is_english(app, marketplace, indonesian_patt
     anonymous = english_client(app)
     anonymous.post("/keranjang/tambah", data={"product_id": chips.id, "quantity": 2})
     problems |= walk("anonymous", anonymous, [
-        "/", "/kategori/makanan-minuman", "/cari?q=keripik", "/cari?q=tidakada", f"/produk/{chips.id}-keripik-tempe-original",
+        "/", "/kategori/makanan-minuman", "/cari?q=keripik", "/cari?q=tidakada", m["product_path"],
         f"/toko/{store.slug}", "/keranjang", "/transparansi", "/auth/login", "/auth/register",
     ], indonesian_patterns, db_text)
     problems |= {"(404) " + k: v for k, v in _not_found(anonymous, indonesian_patterns).items()}
@@ -339,7 +340,8 @@ def test_every_page_of_the_journeys_is_english(app, marketplace, indonesian_patt
     newcomer = english_client(app, m["newcomer"])
     problems |= walk("newcomer", newcomer, ["/seller/", "/seller/daftar"], indonesian_patterns, db_text)
     applicant = english_client(app, pending.owner)
-    problems |= walk("applicant", applicant, ["/seller/", "/seller/toko", "/seller/produk"], indonesian_patterns, db_text)
+    problems |= walk("applicant", applicant, ["/seller/", "/seller/toko", "/seller/produk"], indonesian_patterns,
+                     db_text)
 
     admin = english_client(app, m["admin"])
     category = db.session.scalars(select(Category).order_by(Category.position)).first()
@@ -399,6 +401,15 @@ def test_forms_answer_in_english(app, marketplace, indonesian_patterns):
         f"{who}: {found}" for who, found in problems.items())
 
 
+def test_form_messages_in_bahasa_indonesia_are_not_wtforms_english(client):
+    """WTForms has no Indonesian catalogue: every validator carries its own (marked) message."""
+    response = client.post("/auth/register", data={"name": "B", "email": "x" * 250 + "@example.com",
+                                                    "password": "pendek", "confirm": "lain"})
+    text = visible_text(response.get_data(as_text=True), "id")
+    assert "Nama harus 2-120 karakter." in text and "Alamat email tidak valid." in text
+    assert "Field must" not in text and "characters long" not in text
+
+
 def _not_found(client, patterns):
     response = client.get("/produk/999999")
     assert response.status_code == 404
@@ -411,8 +422,7 @@ def test_categories_show_their_english_names(app, marketplace):
     categories = list(db.session.scalars(select(Category)))
     indonesian = [c.name for c in categories if c.name != c.name_en]
     assert indonesian
-    for path in ("/", "/kategori/makanan-minuman", "/cari?q=keripik", f"/produk/{marketplace['chips'].id}-keripik-tempe-original",
-                 "/transparansi"):
+    for path in ("/", "/kategori/makanan-minuman", "/cari?q=keripik", marketplace["product_path"], "/transparansi"):
         text = visible_text(client.get(path).get_data(as_text=True))
         assert not [name for name in indonesian if name in text], path
         assert all(c.name_en in text for c in categories), path
@@ -437,7 +447,7 @@ def test_money_and_times_in_english(app, marketplace):
     assert "Rp30.000" in text and "Rp15.000" in text  # 2 × Rp15.000, dot thousands, no decimals
     assert not re.search(r"Rp\s?\d{1,3}(,\d{3})+|IDR|Rp\s\d", text)
 
-    product = visible_text(client.get(f"/produk/{marketplace['chips'].id}-keripik-tempe-original").get_data(as_text=True))
+    product = visible_text(client.get(marketplace["product_path"]).get_data(as_text=True))
     assert "Rp15.000" in product and "Rp15,000" not in product
 
     client.post("/bahasa", data={"lang": "id"})

@@ -13,7 +13,8 @@ class DecisionForm(FlaskForm):
 
 
 class NewAdminForm(FlaskForm):
-    name = StringField(_l("Nama"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(2, 120)])
+    name = StringField(_l("Nama"), validators=[DataRequired(_l("Nama wajib diisi.")),
+                                                 Length(2, 120, _l("Nama harus 2-120 karakter."))])
     email = EmailField(_l("Email"), validators=[
         DataRequired(_l("Email wajib diisi.")), Email(_l("Alamat email tidak valid."), check_deliverability=False)])
     password = PasswordField(_l("Kata sandi awal"), validators=[

@@ -7,7 +7,8 @@ from wtforms.validators import Length
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Alasan"), validators=[Length(max=2000)], render_kw={"rows": 3, "maxlength": 2000})
+    reason = TextAreaField(_l("Alasan"), validators=[Length(max=2000, message=_l("Alasan maksimal 2000 karakter."))],
+                           render_kw={"rows": 3, "maxlength": 2000})
 
 
 class CategoryForm(FlaskForm):

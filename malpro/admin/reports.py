@@ -29,7 +29,8 @@ class MinimumForm(FlaskForm):
         InputRequired(_l("Isi jumlah rupiah.")),
         NumberRange(1_000, asn.MINIMUM_MAX, _l("Isi bilangan bulat rupiah antara 1.000 dan 100.000.000."))],
         render_kw={"inputmode": "numeric", "min": 1000, "step": 1000})
-    reason = StringField(_l("Dasar perubahan (opsional)"), validators=[Optional(), Length(max=500)],
+    reason = StringField(_l("Dasar perubahan (opsional)"),
+                         validators=[Optional(), Length(max=500, message=_l("Maksimal 500 karakter."))],
                          description=_l("Misalnya nomor surat edaran; tercatat di log audit."))
 
 

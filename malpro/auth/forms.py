@@ -5,13 +5,15 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")),
+                                                Length(max=254, message=_l("Alamat email tidak valid."))])
     password = PasswordField(_l("Kata sandi"), validators=[DataRequired(_l("Kata sandi wajib diisi."))])
     remember = BooleanField(_l("Ingat saya di perangkat ini"))
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(2, 120)])
+    name = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Nama wajib diisi.")),
+                                                              Length(2, 120, _l("Nama harus 2-120 karakter."))])
     email = EmailField(_l("Email"), validators=[
         DataRequired(_l("Email wajib diisi.")), Email(_l("Alamat email tidak valid."), check_deliverability=False),
     ])
