@@ -323,6 +323,9 @@ def test_every_page_of_the_journeys_is_english(app, marketplace, indonesian_patt
         f"/toko/{store.slug}", "/keranjang", "/transparansi", "/auth/login", "/auth/register",
     ], indonesian_patterns, db_text)
     problems |= {"(404) " + k: v for k, v in _not_found(anonymous, indonesian_patterns).items()}
+    problems |= walk("anonymous htmx", anonymous, ["/cari/saran?q=keripik", "/cari?q=keripik&sort=newest",
+                                                   "/kategori/makanan-minuman?min_price=1000"],
+                     indonesian_patterns, db_text, headers={"HX-Request": "true"})
 
     problems |= walk("buyer", m["buyer_client"], [
         "/keranjang", "/checkout", "/pesanan", f"/pesanan/{delivery}", f"/pesanan/{pickup}", "/akun",
