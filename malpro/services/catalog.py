@@ -134,23 +134,24 @@ class ProductImageRow(NamedTuple):
 _STORE_COLUMNS = tuple(getattr(Store, name) for name in StoreProfile._fields)
 _PRODUCT_COLUMNS = tuple(getattr(Product, name) for name in ProductDetail._fields)
 _VISIBLE_STORE = select(*_STORE_COLUMNS).where(Store.slug == bindparam("slug"), Store.status == "verified")
-_PRODUCT_DETAIL = (select(*_PRODUCT_COLUMNS, *_STORE_COLUMNS).join(Product.store)
-                   .where(*visibility_criteria(), Product.id == bindparam("product_id")))
-_PRODUCT_IMAGES = (select(*(getattr(ProductImage, name) for name in ProductImageRow._fields))
-                   .where(ProductImage.product_id == bindparam("product_id"))
+_IMAGE_COLUMNS = tuple(getattr(ProductImage, name) for name in ProductImageRow._fields)
+# The product with its store and its images: one row per image (one row when it has none).
+_PRODUCT_DETAIL = (select(*_PRODUCT_COLUMNS, *_STORE_COLUMNS, *_IMAGE_COLUMNS)
+                   .join(Product.store).outerjoin(ProductImage, ProductImage.product_id == Product.id)
+                   .where(*visibility_criteria(), Product.id == bindparam("product_id"))
                    .order_by(ProductImage.position, ProductImage.id))
+_PRODUCT_WIDTH, _STORE_WIDTH = len(ProductDetail._fields), len(StoreProfile._fields)
 
 
 def product_detail(product_id: int) -> tuple[ProductDetail, StoreProfile, tuple[ProductImageRow, ...]] | None:
-    """A visible product, its store and its images in order (two queries), or None."""
-    connection = db.session.connection()
-    row = connection.execute(_PRODUCT_DETAIL, {"product_id": product_id}).first()
-    if row is None:
+    """A visible product, its store and its images in order (one query), or None."""
+    rows = db.session.connection().execute(_PRODUCT_DETAIL, {"product_id": product_id}).all()
+    if not rows:
         return None
-    width = len(ProductDetail._fields)
-    images = connection.execute(_PRODUCT_IMAGES, {"product_id": product_id}).all()
-    return (ProductDetail._make(row[:width]), StoreProfile._make(row[width:]),
-            tuple(ProductImageRow._make(image) for image in images))
+    first, images_from = rows[0], _PRODUCT_WIDTH + _STORE_WIDTH
+    images = tuple(ProductImageRow._make(row[images_from:]) for row in rows if row[images_from] is not None)
+    return (ProductDetail._make(first[:_PRODUCT_WIDTH]), StoreProfile._make(first[_PRODUCT_WIDTH:images_from]),
+            images)
 
 
 def visible_store(slug: str) -> StoreProfile | None:

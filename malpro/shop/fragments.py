@@ -40,25 +40,30 @@ class FragmentCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def render(self, key: tuple, context: dict, with_request: bool = False) -> Markup:
+    def render(self, key: tuple, context: dict, with_request: bool = False, derived=None) -> Markup:
         """The template rendered with `context` (and, with_request, the values Flask gives
         every template: request, session, g, context processors); `key` must hold every value
-        the output depends on."""
+        the output depends on. `derived`, if given, returns more context values computed from
+        those: it is called only when the template is rendered."""
         full_key = self._full_key(key)
         html = self._get(full_key)
         if html is None:
+            if derived is not None:
+                context.update(derived())
             if with_request:
                 current_app.update_template_context(context)
             html = Markup(self.template.render(context))
             self._put(full_key, html, len(html))
         return html
 
-    def render_blocks(self, key: tuple, context: dict) -> dict[str, Markup]:
-        """Each block the template defines, rendered with `context` and Flask's request
-        globals: {"title": ..., "content": ...}."""
+    def render_blocks(self, key: tuple, context: dict, derived=None) -> dict[str, Markup]:
+        """Each block the template defines, rendered with `context` (plus `derived()`) and
+        Flask's request globals: {"title": ..., "content": ...}."""
         full_key = self._full_key(key)
         blocks = self._get(full_key)
         if blocks is None:
+            if derived is not None:
+                context.update(derived())
             current_app.update_template_context(context)
             jinja_context = self.template.new_context(context)
             blocks = {name: Markup("".join(render(jinja_context)))
@@ -106,17 +111,19 @@ def cache_for(name: str) -> FragmentCache:
     return cache
 
 
-def render(name: str, key: tuple, **context) -> Markup:
+def render(name: str, key: tuple, derived=None, **context) -> Markup:
     """Template `name` rendered with `context` (plus Flask's request globals), remembered
-    under `key`, which must hold every value the output depends on."""
-    return cache_for(name).render(key, context, with_request=True)
+    under `key`, which must hold every value the output depends on. `derived` (optional)
+    returns more values computed from those (URLs, messages): called only on a miss."""
+    return cache_for(name).render(key, context, with_request=True, derived=derived)
 
 
-def render_page(name: str, key: tuple, **context) -> str:
+def render_page(name: str, key: tuple, derived=None, **context) -> str:
     """A page whose own blocks (title, head, content, ...) are remembered under `key` while
     the frame around them (base.html: header, cart badge, CSRF token, flashed messages) is
-    rendered for this request. `name` must extend base.html and use only `context`."""
-    blocks = cache_for(name).render_blocks(key, context)
+    rendered for this request. `name` must extend base.html and use only `context` (and what
+    `derived()` adds, computed only on a miss)."""
+    blocks = cache_for(name).render_blocks(key, context, derived=derived)
     return render_template("shop/cached_page.html", blocks=blocks)
 
 

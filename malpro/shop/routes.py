@@ -97,7 +97,7 @@ def _listing_params(query: catalog.ListingQuery, page: int | None, include_categ
 
 
 def _render_listing(template: str, query: catalog.ListingQuery, key: tuple, *, show_category: bool = False,
-                    show_kecamatan: bool = True, **context):
+                    show_kecamatan: bool = True, derived=None, **context):
     """A listing page, or for htmx's "load more" only the next cards and pager. `key` holds the
     values of `context` (fragments.render_page)."""
     listing = catalog.listing(query)
@@ -120,7 +120,7 @@ def _render_listing(template: str, query: catalog.ListingQuery, key: tuple, *, s
                 + fragments.render("shop/partials/_product_grid.html", key, oob=True, **values))
         response = make_response(body)
     else:
-        response = make_response(fragments.render_page(template, key, **values))
+        response = make_response(fragments.render_page(template, key, derived, **values))
     return vary_on_htmx(response)
 
 
@@ -150,13 +150,16 @@ def suggestions():
 def store_page(store_slug: str):
     store = catalog.visible_store(store_slug) or abort(404)
     query = catalog.parse_listing_args(request.args, categories=_categories(), store_id=store.id)
-    whatsapp = whatsapp_url(store.phone, _("Halo %(store)s, saya melihat toko Anda di Malpro.", store=store.name))
-    return _render_listing(
-        "shop/store.html", query, store, show_category=True, show_kecamatan=False,
-        store=store, store_closed=store.is_closed, whatsapp=whatsapp,
-        page_absolute_url=_absolute(url_for("shop.store", store_slug=store.slug)),
-        logo_absolute_url=_absolute(upload_url(store.logo_path)) if store.logo_path else None,
-    )
+
+    def derived() -> dict:
+        # Built from the store row of the key: only needed to render.
+        message = _("Halo %(store)s, saya melihat toko Anda di Malpro.", store=store.name)
+        return {"whatsapp": whatsapp_url(store.phone, message),
+                "page_absolute_url": _absolute(url_for("shop.store", store_slug=store.slug)),
+                "logo_absolute_url": _absolute(upload_url(store.logo_path)) if store.logo_path else None}
+
+    return _render_listing("shop/store.html", query, store, derived=derived, show_category=True,
+                           show_kecamatan=False, store=store, store_closed=store.is_closed)
 
 
 # --- Product ------------------------------------------------------------------------------
@@ -172,17 +175,20 @@ def product(product_id: int, name_slug: str | None):
     categories = _categories()
     category = next(c for c in categories if c.id == product.category_id)
     related = catalog.related_products(product, RELATED)
-    canonical = _absolute(product_url(product))
-    message = _("Halo %(store)s, saya tertarik dengan %(product)s (%(price)s) di Malpro: %(url)s",
-                store=store.name, product=product.name, price=rupiah(product.price), url=canonical)
-    cover = images[0].large_path if images else product.cover_path
+
+    def derived() -> dict:
+        # Built from the product and store rows of the key: only needed to render.
+        canonical = _absolute(product_url(product))
+        message = _("Halo %(store)s, saya tertarik dengan %(product)s (%(price)s) di Malpro: %(url)s",
+                    store=store.name, product=product.name, price=rupiah(product.price), url=canonical)
+        cover = images[0].large_path if images else product.cover_path
+        return {"whatsapp": whatsapp_url(store.phone, message), "canonical_url": canonical,
+                "image_absolute_url": _absolute(upload_url(cover)) if cover else None}
+
     return fragments.render_page(
-        "shop/product.html", ("product", product, store, images, category, tuple(related)),
+        "shop/product.html", ("product", product, store, images, category, tuple(related)), derived,
         product=product, store=store, category=category, images=images, related=related,
         store_closed=store.is_closed,
-        whatsapp=whatsapp_url(store.phone, message),
-        canonical_url=canonical,
-        image_absolute_url=_absolute(upload_url(cover)) if cover else None,
     )
 
 
