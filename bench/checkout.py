@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import statistics
 import tempfile
 import threading
@@ -23,8 +24,17 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from bench.load_server import BENCH_STOCK, BUYER_PASSWORD, Server, buyer_emails, environment, free_port, \
-    prepare_database, query, running
+from bench.load_server import (
+    BENCH_STOCK,
+    BUYER_PASSWORD,
+    Server,
+    buyer_emails,
+    environment,
+    free_port,
+    prepare_database,
+    query,
+    running,
+)
 
 ADDRESS = {"recipient": "Pembeli Bench", "phone": "081234567890", "street": "Jl. Ijen No. 1",
            "kecamatan": "Klojen", "kelurahan": "Oro-oro Dowo"}
@@ -43,6 +53,11 @@ def call(base: str, method: str, path: str, body=None, token=None, headers=None)
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode(errors="replace")
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv=None) -> int:
@@ -105,12 +120,14 @@ def main(argv=None) -> int:
         threads = [threading.Thread(target=buyer, args=(t, i)) for i, t in enumerate(tokens)]
         for thread in threads:
             thread.start()
+        server_cpu, client_cpu = server.cpu_seconds(), _own_cpu()
         deadline[0] = time.monotonic() + args.seconds
         began = time.monotonic()
         start.wait()
         for thread in threads:
             thread.join()
         duration = time.monotonic() - began
+        server_cpu, client_cpu = server.cpu_seconds() - server_cpu, _own_cpu() - client_cpu
 
     stored = query(database, "SELECT count(*) FROM orders")[0][0]
     ordered = dict(query(database, """
@@ -127,6 +144,9 @@ def main(argv=None) -> int:
     if latencies:
         print(f"  POST /orders latency p50 {statistics.median(latencies) * 1000:.0f} ms, "
               f"p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.0f} ms")
+    per_order = 1000 / max(len(placed), 1)
+    print(f"  CPU per order        server {server_cpu * per_order:.1f} ms (gunicorn master and workers), "
+          f"client {client_cpu * per_order:.1f} ms (these buyer threads, on the same machine)")
     print(f"  errors               {len(errors)}" + (f" e.g. {errors[:3]}" if errors else ""))
     print(f"  orders in database   {stored} (clients saw {len(placed)})")
     print(f"  stock ledger         {'balances for every product' if not unbalanced else f'UNBALANCED: {unbalanced[:10]}'}"

@@ -135,6 +135,20 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.kill()
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of gunicorn's master and its workers so far (Linux /proc;
+        a worker that exited is no longer counted)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if self.process and self.process.pid in (int(stat.parent.name), int(fields[1])):
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
     def workers(self) -> int:
         """How many worker processes gunicorn runs (its children)."""
         if not self.process:

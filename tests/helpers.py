@@ -1,7 +1,11 @@
-"""Small helpers shared by tests: upload payloads."""
+"""Small helpers shared by tests: upload payloads, counting SQL statements."""
 import io
+from contextlib import contextmanager
 
 from PIL import Image
+from sqlalchemy import event
+
+from malpro.extensions import db
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -26,3 +30,19 @@ class FakeUpload:
     def __init__(self, data: bytes, filename: str):
         self.stream = io.BytesIO(data)
         self.filename = filename
+
+
+@contextmanager
+def recorded_queries():
+    """The SQL statements run inside the block (transaction control left out), to count them."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.strip().upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

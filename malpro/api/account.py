@@ -57,5 +57,5 @@ def me():
 @token_required()
 def put_asn_profile():
     body = json_body({"kind": str, "nip": (str, type(None)), "opd_code": str}, required=("kind", "opd_code"))
-    profile = asn.set_profile(g.api_user.id, body["kind"], body.get("nip"), body["opd_code"])
+    profile = asn.set_profile(g.api_user_id, body["kind"], body.get("nip"), body["opd_code"])
     return jsonify(asn.profile_json(profile))

@@ -28,7 +28,7 @@ def admin_list_stores():
 @token_required("admin")
 def admin_decide(store_id: int):
     body = json_body({"decision": str, "reason": (str, type(None))}, required=("decision",))
-    store = verification.decide(store_id, g.api_user.id, body["decision"], body.get("reason"))
+    store = verification.decide(store_id, g.api_user_id, body["decision"], body.get("reason"))
     return jsonify(store_for_admin(store))
 
 

@@ -1,4 +1,6 @@
-"""Bearer-token authentication for the API. The caller is `g.api_user` (and `g.api_token`).
+"""Bearer-token authentication for the API. The caller is `g.api_user` (and `g.api_token`);
+`g.api_user_id` is their id, which stays readable without a query after a service commits
+(a commit expires `g.api_user`, and reading any of its attributes would load it again).
 Cookies never authenticate an API request: a browser's session is not an app's token."""
 from functools import wraps
 
@@ -26,8 +28,9 @@ def api_user():
     (kept in the request's environ: an app context, and its `g`, may outlive one request)."""
     found = request.environ.get(_CACHE_KEY)
     if found is None:
-        found = request.environ[_CACHE_KEY] = user_for_token(bearer_token() or "") or (None, None)
-    g.api_user, g.api_token = found
+        user, token = user_for_token(bearer_token() or "") or (None, None)
+        found = request.environ[_CACHE_KEY] = (user, token, user.id if user else None)
+    g.api_user, g.api_token, g.api_user_id = found
     return found[0]
 
 

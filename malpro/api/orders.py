@@ -16,7 +16,7 @@ MAX_IDEMPOTENCY_KEY = 80
 
 
 def _cart_response():
-    return jsonify(cart_json(cart.get_cart(g.api_user.id, None)))
+    return jsonify(cart_json(cart.get_cart(g.api_user_id, None)))
 
 
 @bp.get("/cart")
@@ -29,14 +29,14 @@ def get_cart():
 @token_required()
 def put_cart_item(product_id: int):
     body = json_body({"quantity": int}, required=("quantity",))
-    cart.set_quantity(g.api_user.id, None, product_id, body["quantity"])
+    cart.set_quantity(g.api_user_id, None, product_id, body["quantity"])
     return _cart_response()
 
 
 @bp.delete("/cart/items/<int:product_id>")
 @token_required()
 def delete_cart_item(product_id: int):
-    cart.remove(g.api_user.id, None, product_id)
+    cart.remove(g.api_user_id, None, product_id)
     return _cart_response()
 
 
@@ -69,7 +69,7 @@ def place_orders():
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > MAX_IDEMPOTENCY_KEY:
         raise BadRequestError(fields={"Idempotency-Key": _("Maksimal %(n)d karakter.", n=MAX_IDEMPOTENCY_KEY)})
-    placed = checkout.place_orders(g.api_user.id, key or checkout.new_checkout_key(),
+    placed = checkout.place_orders(g.api_user_id, key or checkout.new_checkout_key(),
                                    {_store_id(k): v for k, v in fulfilment.items()},
                                    address=address, store_ids=store_ids)
     return jsonify(orders=[order_json(order) for order in placed]), 201
@@ -78,21 +78,21 @@ def place_orders():
 @bp.get("/orders")
 @token_required()
 def list_orders():
-    query = orders.buyer_orders(g.api_user.id, choice_arg("status", tuple(orders.STATUS_LABELS)))
+    query = orders.buyer_orders(g.api_user_id, choice_arg("status", tuple(orders.STATUS_LABELS)))
     return jsonify(paginated(query, order_json))
 
 
 @bp.get("/orders/<code>")
 @token_required()
 def get_order(code: str):
-    return jsonify(order_json(orders.order_for_buyer(code, g.api_user.id)))
+    return jsonify(order_json(orders.order_for_buyer(code, g.api_user_id)))
 
 
 @bp.post("/orders/<code>/cancel")
 @token_required()
 def cancel_order(code: str):
     body = json_body({"note": (str, type(None))}, optional_body=True)
-    return jsonify(order_json(orders.move(code, g.api_user.id, "buyer", "cancelled", body.get("note"))))
+    return jsonify(order_json(orders.move(code, g.api_user_id, "buyer", "cancelled", body.get("note"))))
 
 
 @bp.post("/orders/<code>/reviews")
@@ -105,5 +105,5 @@ def add_reviews(code: str):
         if not isinstance(review, dict):
             raise BadRequestError(fields={str(i): _("Harus objek {product_id, rating, comment}.")})
         check_object(review, REVIEW_FIELDS, required=("product_id", "rating"), prefix=f"{i}.")
-    written = orders.add_reviews(code, g.api_user.id, body)
+    written = orders.add_reviews(code, g.api_user_id, body)
     return jsonify([{"product_id": r.product_id, "rating": r.rating, "comment": r.comment} for r in written]), 201

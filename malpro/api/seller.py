@@ -38,7 +38,7 @@ def _upload():
 @token_required()
 def apply_for_store():
     body = json_body(STORE_FIELDS)
-    store = verification.apply_for_store(g.api_user.id, body, require_document=False)
+    store = verification.apply_for_store(g.api_user_id, body, require_document=False)
     return jsonify(store_owner(store)), 201
 
 
@@ -52,13 +52,13 @@ def get_own_store():
 @token_required("seller")
 def patch_own_store():
     body = json_body(STORE_FIELDS)
-    return jsonify(store_owner(verification.update_application(g.api_user.id, body, partial=True)))
+    return jsonify(store_owner(verification.update_application(g.api_user_id, body, partial=True)))
 
 
 @bp.post("/seller/store/documents")
 @token_required("seller")
 def upload_document():
-    document = verification.add_document(g.api_user.id, _upload())
+    document = verification.add_document(g.api_user_id, _upload())
     return jsonify(document_json(document)), 201
 
 
@@ -140,4 +140,4 @@ def list_store_orders():
 @token_required("seller")
 def move_store_order(code: str):
     body = json_body({"status": str, "note": (str, type(None))}, required=("status",))
-    return jsonify(seller_order_json(orders.move(code, g.api_user.id, "seller", body["status"], body.get("note"))))
+    return jsonify(seller_order_json(orders.move(code, g.api_user_id, "seller", body["status"], body.get("note"))))

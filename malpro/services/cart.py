@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
-from malpro.database import immediate_transaction
+from malpro.database import immediate_transaction, insert_or_update
 from malpro.extensions import db
-from malpro.models import CartItem, Product, Store
+from malpro.models import CartItem, Product, Store, utcnow
 from malpro.services.errors import NotFoundError, OutOfStockError, StoreUnavailableError, ValidationError
 from malpro.services.stores import is_closed
 
@@ -103,19 +103,27 @@ def line_problem(product: Product, quantity: int) -> str | None:
     return None
 
 
-def get_cart(user_id: int | None, session) -> Cart:
-    quantities = _quantities(user_id, session)
+def _lines(user_id: int | None, session) -> list[tuple[Product, int]]:
+    """(product with its store, quantity) in the order the lines were added; one query."""
+    with_store = joinedload(Product.store)
+    if user_id is not None:
+        return [tuple(row) for row in db.session.execute(
+            select(Product, CartItem.quantity).join(CartItem, CartItem.product_id == Product.id)
+            .where(CartItem.user_id == user_id).order_by(CartItem.id).options(with_store))]
+    quantities = _quantities(None, session)
     if not quantities:
-        return Cart(groups=[])
-    products = db.session.scalars(
-        select(Product).where(Product.id.in_(quantities)).options(joinedload(Product.store))
-    ).all()
+        return []
+    products = db.session.scalars(select(Product).where(Product.id.in_(quantities)).options(with_store)).all()
+    order = list(quantities)
+    return [(p, quantities[p.id]) for p in sorted(products, key=lambda p: order.index(p.id))]
+
+
+def get_cart(user_id: int | None, session) -> Cart:
     groups: dict[int, CartGroup] = {}
-    for product in sorted(products, key=lambda p: list(quantities).index(p.id)):
+    for product, quantity in _lines(user_id, session):
         group = groups.get(product.store_id)
         if group is None:
             group = groups[product.store_id] = CartGroup(store=product.store, problem=store_problem(product.store))
-        quantity = quantities[product.id]
         group.lines.append(CartLine(product=product, quantity=quantity, problem=line_problem(product, quantity)))
     return Cart(groups=list(groups.values()))
 
@@ -134,7 +142,7 @@ def _check_quantity(quantity) -> int:
 
 def _orderable_product(product_id: int) -> Product:
     """A product that may be put in a cart: visible in the shop (verified store, active)."""
-    product = db.session.get(Product, product_id)
+    product = db.session.get(Product, product_id, options=[joinedload(Product.store)])
     if product is None or product.store.status != "verified":
         raise NotFoundError(_("Produk tidak ditemukan."))
     if not product.is_active:
@@ -162,12 +170,10 @@ def set_quantity(user_id: int | None, session, product_id: int, quantity) -> int
         cart[str(product_id)] = quantity
         session[SESSION_KEY] = cart
         return quantity
-    immediate_transaction(db.session)  # read-then-write under concurrent writers (database.py)
-    line = db.session.scalar(select(CartItem).where(CartItem.user_id == user_id, CartItem.product_id == product_id))
-    if line is None:
-        db.session.add(CartItem(user_id=user_id, product_id=product_id, quantity=quantity))
-    else:
-        line.quantity = quantity
+    immediate_transaction(db.session)  # after reading the product (database.py)
+    insert_or_update(db.session, CartItem, dict(user_id=user_id, product_id=product_id, quantity=quantity,
+                                                added_at=utcnow()),
+                     unique=["user_id", "product_id"], update=["quantity"])
     db.session.commit()
     return quantity
 

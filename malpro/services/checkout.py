@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from malpro.database import immediate_transaction
+from malpro.database import commit_keeping_loaded, immediate_transaction
 from malpro.extensions import db
 from malpro.formatting import rupiah, to_wib
-from malpro.models import Address, CartItem, Checkout, Order, OrderEvent, OrderItem, Product, utcnow
+from malpro.models import Address, CartItem, Checkout, Order, OrderEvent, OrderItem, Product, User, utcnow
 from malpro.reference import regions
 from malpro.services import notifications
 from malpro.services.cart import get_cart, line_problem, store_problem
@@ -82,20 +82,26 @@ def place_orders(buyer_id: int, key: str, fulfilment: dict, address: dict | None
 
     `fulfilment` maps store id -> "delivery" or "pickup"; `address` is required when any
     chosen mode is delivery and ignored for pickup orders (their address is the store's).
-    The same `key` again returns the orders already placed and takes no more stock."""
+    The same `key` again returns the orders already placed and takes no more stock. New
+    orders come back loaded (items, events, store), ready to be shown without a query.
+
+    Every checkout waits for the one database write lock (SQLite has one), so the work is in
+    two parts: reading and checking the cart before the lock, and inside it only what must
+    be exact: the key, the COD guard, the stock (conditional updates) and the writes."""
     key = str(key or "").strip()[:80]
     if not key:
         raise ValidationError(fields={"key": _("Formulir checkout tidak lengkap. Muat ulang halaman.")})
-    immediate_transaction(db.session)
+    existing = orders_of_checkout(buyer_id, key)
+    if existing is not None:
+        return existing
+    groups, modes, delivery, sellers = _read_cart(buyer_id, fulfilment, address, store_ids)
+    immediate_transaction(db.session, keep_loaded=True)
     try:
-        existing = orders_of_checkout(buyer_id, key)
-        if existing is not None:
-            db.session.rollback()
-            return existing
-        orders = _place(buyer_id, key, fulfilment, address, store_ids, save_address)
-        db.session.commit()
+        orders = _write(buyer_id, key, groups, modes, delivery, save_address, sellers)
+        commit_keeping_loaded(db.session)
     except IntegrityError:
-        # The same key committed by a concurrent request (double click): answer its orders.
+        # The key was committed by a concurrent request in the meantime (a double click):
+        # answer with its orders.
         db.session.rollback()
         existing = orders_of_checkout(buyer_id, key)
         if existing is None:
@@ -107,18 +113,22 @@ def place_orders(buyer_id: int, key: str, fulfilment: dict, address: dict | None
     return orders
 
 
-def _place(buyer_id, key, fulfilment, address, store_ids, save_address) -> list[Order]:
+def _read_cart(buyer_id, fulfilment, address, store_ids):
+    """The chosen stores' cart groups, the mode of each and the delivery address, checked;
+    and the sellers' accounts by id (the language of their notification)."""
     cart = get_cart(buyer_id, None)
     groups = [g for g in cart.groups if store_ids is None or g.store.id in set(store_ids)]
     if not groups:
         raise ValidationError(_("Keranjang Anda kosong."), fields={"store_ids": _("Tidak ada barang untuk dipesan.")})
     modes = _choose_modes(groups, fulfilment)
     delivery = clean_address(address) if "delivery" in modes.values() else None
+    sellers = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({g.store.owner_id for g in groups})))}
+    return groups, modes, delivery, sellers
+
+
+def _write(buyer_id, key, groups, modes, delivery, save_address, sellers) -> list[Order]:
+    """Inside the write lock: the COD guard, the stock, then every row (all or nothing)."""
     _guard_pending(buyer_id, len(groups))
-
-    db.session.add(checkout := Checkout(buyer_id=buyer_id, key=key))
-    db.session.flush()  # the unique (buyer, key) row first: a concurrent duplicate stops here
-
     problems = []
     for group in groups:
         reason = store_problem(group.store)
@@ -133,21 +143,34 @@ def _place(buyer_id, key, fulfilment, address, store_ids, save_address) -> list[
         error = StoreUnavailableError if all(kind == "store" for kind, _r in problems) else OutOfStockError
         raise error(" ".join(reason for _k, reason in problems),
                     fields={"items": "; ".join(reason for _k, reason in problems)})
-
-    now = utcnow()
-    orders = [_write_order(checkout, buyer_id, group, modes[group.store.id], delivery, now) for group in groups]
     db.session.execute(CartItem.__table__.delete().where(
         CartItem.user_id == buyer_id, CartItem.product_id.in_([l.product.id for g in groups for l in g.lines])))
+
+    # Two flushes write every row (each flush has a fixed cost that would otherwise dominate
+    # a checkout): the checkout, orders, items and events first, which gives the ids the
+    # codes are made of; the codes and the notifications with the commit.
+    now = utcnow()
+    checkout = Checkout(buyer_id=buyer_id, key=key, created_at=now)
+    orders = [_new_order(checkout, group, modes[group.store.id], delivery, now) for group in groups]
+    db.session.add_all(orders)
+    db.session.flush()
+    for order in orders:
+        # The code carries the WIB date and the order's unique number: MLP-20261129-000123.
+        order.code = f"MLP-{to_wib(now):%Y%m%d}-{order.id:06d}"
     if delivery and save_address:
         _remember_address(buyer_id, delivery, now)
+    _notify_sellers(orders, sellers)
+    return orders
+
+
+def _notify_sellers(orders: list[Order], sellers: dict) -> None:
     for order in orders:
-        with notifications.in_language_of(order.store.owner_id):
+        with notifications.in_language_of(sellers[order.store.owner_id]):
             notifications.notify(order.store.owner_id, "order.new",
                                  _("Pesanan baru %(code)s", code=order.code),
                                  _("%(n)d barang, total %(total)s.", n=sum(i.quantity for i in order.items),
                                    total=rupiah(order.total)),
                                  link=f"/seller/pesanan/{order.code}")
-    return orders
 
 
 def _choose_modes(groups, fulfilment: dict) -> dict[int, str]:
@@ -189,6 +212,7 @@ def _take_stock(product: Product, quantity: int) -> str | None:
         update(Product).where(Product.id == product.id, Product.stock >= quantity)
         .values(stock=Product.stock - quantity).execution_options(synchronize_session=False)
     ).rowcount
+    db.session.expire(product, ["stock", "updated_at"])  # changed behind the ORM's back
     if taken == 1:
         return None
     left = db.session.scalar(select(Product.stock).where(Product.id == product.id))
@@ -196,25 +220,22 @@ def _take_stock(product: Product, quantity: int) -> str | None:
             else _("Stok %(name)s habis.", name=product.name))
 
 
-def _write_order(checkout, buyer_id, group, mode, delivery, now) -> Order:
+def _new_order(checkout: Checkout, group, mode, delivery, now) -> Order:
+    """The order of one store's group with its item snapshots and first event (not flushed;
+    its code is set once the flush has given it an id)."""
     store = group.store
     subtotal = group.subtotal
     fee = store.delivery_fee if mode == "delivery" else 0
-    order = Order(checkout=checkout, buyer_id=buyer_id, store=store, status="pending", fulfilment=mode,
+    order = Order(checkout=checkout, buyer_id=checkout.buyer_id, store=store, status="pending", fulfilment=mode,
                   subtotal=subtotal, delivery_fee=fee, total=subtotal + fee, created_at=now, updated_at=now,
-                  code="tmp-" + secrets.token_hex(8))
+                  code="tmp-" + secrets.token_hex(8), cancel_reason=None, paid_at=None, completed_at=None)
     if mode == "delivery":
         order.recipient, order.phone, order.street = delivery.recipient, delivery.phone, delivery.street
         order.kecamatan, order.kelurahan, order.notes = delivery.kecamatan, delivery.kelurahan, delivery.notes
-    for line in group.lines:
-        order.items.append(OrderItem(product_id=line.product.id, category_id=line.product.category_id,
-                                     name=line.product.name, price=line.product.price, quantity=line.quantity,
-                                     subtotal=line.subtotal))
-    order.events.append(OrderEvent(status="pending", actor_id=buyer_id, created_at=now))
-    db.session.add(order)
-    db.session.flush()
-    # The code carries the WIB date and the order's unique number: MLP-20261129-000123.
-    order.code = f"MLP-{to_wib(now):%Y%m%d}-{order.id:06d}"
+    order.items = [OrderItem(product_id=line.product.id, category_id=line.product.category_id,
+                             name=line.product.name, price=line.product.price, quantity=line.quantity,
+                             subtotal=line.subtotal) for line in group.lines]
+    order.events = [OrderEvent(status="pending", actor_id=checkout.buyer_id, note=None, created_at=now)]
     return order
 
 

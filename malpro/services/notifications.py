@@ -77,11 +77,12 @@ def notify(user_id: int, kind: str, title: str, body: str = "", link: str | None
 
 
 @contextmanager
-def in_language_of(user_id: int):
+def in_language_of(user: "User | int"):
     """Text written for another user (a notification's title and body) in that user's language,
     not in the language of whoever caused it: an English-reading seller gets English about an
-    order a buyer placed in Bahasa Indonesia."""
-    user = db.session.get(User, user_id)
+    order a buyer placed in Bahasa Indonesia. `user` is the account or its id."""
+    if isinstance(user, int):
+        user = db.session.get(User, user)
     with force_locale((user and user.locale) or current_app.config["BABEL_DEFAULT_LOCALE"]):
         yield
 

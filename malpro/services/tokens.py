@@ -29,11 +29,14 @@ def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
     or the account deactivated)."""
     if not raw or len(raw) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(raw)))
-    now = utcnow()
-    if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.active:
+    found = db.session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                               .where(ApiToken.token_hash == _hash(raw))).first()
+    if found is None:
         return None
-    return token.user, token
+    token, user = found
+    if token.revoked_at is not None or token.expires_at <= utcnow() or not user.active:
+        return None
+    return user, token
 
 
 def revoke(token_id: int) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from malpro.extensions import db
 from malpro.models import Notification, Store, StoreDecision, User
 from tests.factories import PASSWORD
-from tests.helpers import FakeUpload, PDF_BYTES
+from tests.helpers import PDF_BYTES, FakeUpload
 
 
 @pytest.fixture

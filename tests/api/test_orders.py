@@ -9,6 +9,7 @@ from malpro.models import CartItem, Order, Product
 from malpro.services import cart, orders
 from malpro.services.catalog import today_wib
 from tests.api.conftest import assert_error
+from tests.helpers import recorded_queries
 
 ADDRESS = {"recipient": "Budi Santoso", "phone": "0812-9876-5432", "street": "Jl. Ijen No. 10",
            "kecamatan": "Klojen", "kelurahan": "Oro-oro Dowo", "notes": "Pagar hijau"}
@@ -129,6 +130,23 @@ def test_checkout_cod_makes_one_order_per_store_and_empties_the_cart(api, buyer,
     assert pickup["store"]["whatsapp_url"].startswith("https://wa.me/628")
     assert stock_of(goods["keripik"].id) == 3 and stock_of(goods["batik"].id) == 0
     assert api.get("/cart", token=buyer.token).get_json() == {"groups": [], "total": 0}
+
+
+def test_checkout_writes_and_answers_without_reading_its_rows_back(api, buyer, goods):
+    """A checkout reads a fixed few things whatever the cart holds (caller, key, cart with
+    products and stores, sellers, COD guard), and nothing after its writes: the orders in the
+    answer are the rows just written (no lazy load per order, item or event)."""
+    _fill(buyer, goods, "keripik", "jasa", "batik", quantity=1)
+    fulfilment = {str(goods["keripik"].store_id): "delivery", str(goods["batik"].store_id): "pickup"}
+
+    with recorded_queries() as statements:
+        response = api.post("/orders", token=buyer.token, json={"fulfilment": fulfilment, "address": ADDRESS})
+
+    assert response.status_code == 201 and len(response.get_json()["orders"]) == 2
+    kinds = [statement.split()[0].upper() for statement in statements]
+    first_write = next(i for i, kind in enumerate(kinds) if kind != "SELECT")
+    assert "SELECT" not in kinds[first_write:], statements[first_write:]
+    assert kinds.count("SELECT") == 5, statements
 
 
 def test_checkout_of_chosen_stores_keeps_the_others_in_the_cart(api, buyer, goods):

@@ -1,14 +1,14 @@
 """What keeps the listing pages fast stays true: a fixed number of SQL queries whatever the
 page size, no COUNT on a page, and remembered renderings that never show stale data."""
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
 from flask import g
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from malpro.extensions import db
 from malpro.models import Product, Store
+from tests.helpers import recorded_queries
 
 T0 = datetime(2026, 11, 1, 8, 0)
 
@@ -17,21 +17,6 @@ def as_new_request():
     """Forget what earlier requests of this test left in `g`: the test's app context outlives
     each request (conftest), while in production every request starts with an empty `g`."""
     vars(g).clear()
-
-
-@contextmanager
-def recorded_queries():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.strip().upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
