@@ -1,5 +1,6 @@
 """Database engine setup: SQLite pragmas on every connection, explicit transactions, and the
 few statements whose spelling differs between SQLite and PostgreSQL."""
+import functools
 import sqlite3
 import time
 
@@ -103,11 +104,17 @@ def commit_keeping_loaded(session) -> None:
         session.expire_on_commit = expire
 
 
-def insert_or_update(session, model, values: dict, unique: list, update: list):
-    """One INSERT ... ON CONFLICT (unique) DO UPDATE SET (update) statement, the same SQL in
-    SQLite and PostgreSQL (each dialect spells it through its own construct)."""
-    dialect = session.get_bind().dialect.name
+def insert_or_update(session, model, values: dict, unique: tuple, update: tuple):
+    """INSERT ... ON CONFLICT (unique) DO UPDATE SET (update): one statement, the same SQL in
+    SQLite and PostgreSQL (each dialect spells it through its own construct). The statement
+    is built once per shape; `values` come with each execution."""
+    statement = _insert_or_update_statement(session.get_bind().dialect.name, model, tuple(unique), tuple(update))
+    return session.execute(statement, values)
+
+
+@functools.cache
+def _insert_or_update_statement(dialect: str, model, unique: tuple, update: tuple):
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    statement = insert(model).values(**values)
-    return session.execute(statement.on_conflict_do_update(
-        index_elements=unique, set_={name: statement.excluded[name] for name in update}))
+    statement = insert(model)
+    return statement.on_conflict_do_update(index_elements=list(unique),
+                                           set_={name: statement.excluded[name] for name in update})

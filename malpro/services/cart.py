@@ -6,7 +6,7 @@ why (stock, product inactive, store not verified or closed)."""
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import joinedload
 
 from malpro.database import immediate_transaction, insert_or_update
@@ -17,6 +17,13 @@ from malpro.services.stores import is_closed
 
 SESSION_KEY = "cart"
 MAX_QUANTITY = 999
+
+# The statements of every cart change and checkout, built once: building a statement (and the
+# key SQLAlchemy caches its SQL under) costs more than running it (docs/performance.md).
+_ACCOUNT_LINES = (select(Product, CartItem.quantity).join(CartItem, CartItem.product_id == Product.id)
+                  .where(CartItem.user_id == bindparam("user_id")).order_by(CartItem.id)
+                  .options(joinedload(Product.store)))
+_PRODUCT_WITH_STORE = select(Product).where(Product.id == bindparam("product_id")).options(joinedload(Product.store))
 
 
 @dataclass
@@ -105,15 +112,13 @@ def line_problem(product: Product, quantity: int) -> str | None:
 
 def _lines(user_id: int | None, session) -> list[tuple[Product, int]]:
     """(product with its store, quantity) in the order the lines were added; one query."""
-    with_store = joinedload(Product.store)
     if user_id is not None:
-        return [tuple(row) for row in db.session.execute(
-            select(Product, CartItem.quantity).join(CartItem, CartItem.product_id == Product.id)
-            .where(CartItem.user_id == user_id).order_by(CartItem.id).options(with_store))]
+        return [tuple(row) for row in db.session.execute(_ACCOUNT_LINES, {"user_id": user_id})]
     quantities = _quantities(None, session)
     if not quantities:
         return []
-    products = db.session.scalars(select(Product).where(Product.id.in_(quantities)).options(with_store)).all()
+    products = db.session.scalars(select(Product).where(Product.id.in_(quantities))
+                                  .options(joinedload(Product.store))).all()
     order = list(quantities)
     return [(p, quantities[p.id]) for p in sorted(products, key=lambda p: order.index(p.id))]
 
@@ -142,7 +147,7 @@ def _check_quantity(quantity) -> int:
 
 def _orderable_product(product_id: int) -> Product:
     """A product that may be put in a cart: visible in the shop (verified store, active)."""
-    product = db.session.get(Product, product_id, options=[joinedload(Product.store)])
+    product = db.session.scalar(_PRODUCT_WITH_STORE, {"product_id": product_id})
     if product is None or product.store.status != "verified":
         raise NotFoundError(_("Produk tidak ditemukan."))
     if not product.is_active:
@@ -173,7 +178,7 @@ def set_quantity(user_id: int | None, session, product_id: int, quantity) -> int
     immediate_transaction(db.session)  # after reading the product (database.py)
     insert_or_update(db.session, CartItem, dict(user_id=user_id, product_id=product_id, quantity=quantity,
                                                 added_at=utcnow()),
-                     unique=["user_id", "product_id"], update=["quantity"])
+                     unique=("user_id", "product_id"), update=("quantity",))
     db.session.commit()
     return quantity
 

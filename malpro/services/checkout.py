@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from malpro.database import commit_keeping_loaded, immediate_transaction
@@ -26,6 +26,18 @@ from malpro.services.errors import (
 from malpro.services.validation import normalize_phone, validate_location
 
 FULFILMENT_MODES = ("delivery", "pickup")
+
+# The statements every checkout runs, built once: building a statement (and the key SQLAlchemy
+# caches its SQL under) costs more than running it (docs/performance.md).
+_CHECKOUT = select(Checkout).where(Checkout.buyer_id == bindparam("buyer_id"), Checkout.key == bindparam("key"))
+_USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
+_PENDING_ORDERS = (select(func.count()).select_from(Order)
+                   .where(Order.buyer_id == bindparam("buyer_id"), Order.status == "pending"))
+_TAKE_STOCK = (update(Product).where(Product.id == bindparam("product_id"), Product.stock >= bindparam("quantity"))
+               .values(stock=Product.stock - bindparam("quantity")).execution_options(synchronize_session=False))
+_STOCK = select(Product.stock).where(Product.id == bindparam("product_id"))
+_EMPTY_CART_LINES = CartItem.__table__.delete().where(
+    CartItem.user_id == bindparam("user_id"), CartItem.product_id.in_(bindparam("product_ids", expanding=True)))
 
 
 @dataclass
@@ -67,7 +79,7 @@ def clean_address(data: dict | None) -> DeliveryAddress:
 
 
 def orders_of_checkout(buyer_id: int, key: str) -> list[Order] | None:
-    checkout = db.session.scalar(select(Checkout).where(Checkout.buyer_id == buyer_id, Checkout.key == key))
+    checkout = db.session.scalar(_CHECKOUT, {"buyer_id": buyer_id, "key": key})
     return list(checkout.orders) if checkout else None
 
 
@@ -122,7 +134,7 @@ def _read_cart(buyer_id, fulfilment, address, store_ids):
         raise ValidationError(_("Keranjang Anda kosong."), fields={"store_ids": _("Tidak ada barang untuk dipesan.")})
     modes = _choose_modes(groups, fulfilment)
     delivery = clean_address(address) if "delivery" in modes.values() else None
-    sellers = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({g.store.owner_id for g in groups})))}
+    sellers = {u.id: u for u in db.session.scalars(_USERS, {"ids": list({g.store.owner_id for g in groups})})}
     return groups, modes, delivery, sellers
 
 
@@ -143,8 +155,8 @@ def _write(buyer_id, key, groups, modes, delivery, save_address, sellers) -> lis
         error = StoreUnavailableError if all(kind == "store" for kind, _r in problems) else OutOfStockError
         raise error(" ".join(reason for _k, reason in problems),
                     fields={"items": "; ".join(reason for _k, reason in problems)})
-    db.session.execute(CartItem.__table__.delete().where(
-        CartItem.user_id == buyer_id, CartItem.product_id.in_([l.product.id for g in groups for l in g.lines])))
+    db.session.execute(_EMPTY_CART_LINES, {"user_id": buyer_id,
+                                           "product_ids": [line.product.id for g in groups for line in g.lines]})
 
     # Two flushes write every row (each flush has a fixed cost that would otherwise dominate
     # a checkout): the checkout, orders, items and events first, which gives the ids the
@@ -195,8 +207,7 @@ def _choose_modes(groups, fulfilment: dict) -> dict[int, str]:
 
 def _guard_pending(buyer_id: int, new_orders: int) -> None:
     limit = current_app.config["MAX_PENDING_ORDERS"]
-    pending = db.session.scalar(select(func.count()).select_from(Order)
-                                .where(Order.buyer_id == buyer_id, Order.status == "pending"))
+    pending = db.session.scalar(_PENDING_ORDERS, {"buyer_id": buyer_id})
     if pending + new_orders > limit:
         raise TooManyPendingOrdersError(_(
             "Anda sudah memiliki %(pending)d pesanan yang menunggu konfirmasi (maksimal %(limit)d). "
@@ -208,14 +219,11 @@ def _take_stock(product: Product, quantity: int) -> str | None:
     """Take stock with a conditional update that cannot go below zero; a reason on failure."""
     if product.stock is None:
         return None  # unlimited (services)
-    taken = db.session.execute(
-        update(Product).where(Product.id == product.id, Product.stock >= quantity)
-        .values(stock=Product.stock - quantity).execution_options(synchronize_session=False)
-    ).rowcount
+    taken = db.session.execute(_TAKE_STOCK, {"product_id": product.id, "quantity": quantity}).rowcount
     db.session.expire(product, ["stock", "updated_at"])  # changed behind the ORM's back
     if taken == 1:
         return None
-    left = db.session.scalar(select(Product.stock).where(Product.id == product.id))
+    left = db.session.scalar(_STOCK, {"product_id": product.id})
     return (_("Stok %(name)s tinggal %(n)d.", name=product.name, n=left) if left
             else _("Stok %(name)s habis.", name=product.name))
 
