@@ -4,8 +4,9 @@ and cart, placing COD orders against gunicorn (2 sync workers) on 127.0.0.1 for 
 Each buyer loops through the JSON API the Android app uses: put one product in the cart
 (`PUT /api/v1/cart/items/<id>`), then place the order (`POST /api/v1/orders` with an
 Idempotency-Key and a Kota Malang delivery address). Printed: orders/s, latency of the order
-request, errors (any non-201), and the stock ledger check afterwards: for every product,
-initial stock = stock now + quantities in non-cancelled orders.
+request, CPU per order (the server's and these clients'), errors (any non-201), and the
+stock ledger check afterwards: for every product, initial stock = stock now + quantities in
+non-cancelled orders.
 
     make bench-checkout            (or: .venv/bin/python -m bench.checkout --seconds 30)
 """

@@ -136,8 +136,9 @@ class Server:
                 self.kill()
 
     def cpu_seconds(self) -> float:
-        """User and system CPU time of gunicorn's master and its workers so far (Linux /proc;
-        a worker that exited is no longer counted)."""
+        """User and system CPU time of gunicorn so far: the master, its live workers, and the
+        workers that have exited (max_requests restarts them; the master has reaped them, so
+        their time is in the master's cutime/cstime). Linux /proc."""
         ticks = os.sysconf("SC_CLK_TCK")
         total = 0
         for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -145,8 +146,12 @@ class Server:
                 fields = stat.read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if self.process and self.process.pid in (int(stat.parent.name), int(fields[1])):
-                total += int(fields[11]) + int(fields[12])  # utime, stime
+            if not self.process:
+                break
+            if int(stat.parent.name) == self.process.pid:
+                total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+            elif int(fields[1]) == self.process.pid:
+                total += int(fields[11]) + int(fields[12])
         return total / ticks
 
     def workers(self) -> int:

@@ -154,6 +154,35 @@ def test_same_key_returns_the_same_orders_and_takes_stock_once(app, make):
     assert product.stock == 8 and _orders() == 1
 
 
+def test_a_double_submission_in_parallel_places_one_set_of_orders(app, make):
+    """Two requests with the same key at the same moment (a double click): both may find the
+    key unused, but only one writes; the other answers with the same orders."""
+    buyer = make.user()
+    product = make.product(stock=10)
+    _fill(buyer, (product, 2))
+    buyer_id, store_id, product_id = buyer.id, product.store_id, product.id
+    codes, start = [], threading.Barrier(2)
+
+    def submit():
+        with app.app_context():
+            start.wait()
+            try:
+                codes.append(tuple(o.code for o in checkout.place_orders(buyer_id, "dobel", {store_id: "pickup"})))
+            except Exception as exc:  # noqa: BLE001  (any failure fails the test below)
+                codes.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(codes) == 2 and codes[0] == codes[1] and len(codes[0]) == 1, codes
+    db.session.rollback()
+    assert db.session.get(Product, product_id).stock == 8 and _orders() == 1
+
+
 def test_cod_guard(app, make):
     buyer = make.user()
     products = [make.product() for _ in range(4)]
