@@ -7,17 +7,24 @@ import time
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """Make every SQLite connection safe for a multi-process web server.
 
-    WAL lets readers run beside the writer; foreign keys are off by default in SQLite;
-    the busy timeout makes a writer wait for the lock instead of failing at once.
-    pysqlite's own transaction handling is switched off so SQLAlchemy emits BEGIN itself:
-    `immediate_transaction()` can then take the write lock up front, which is what stops
-    "database is locked" errors when two checkouts race (a deferred transaction that reads
-    and then writes cannot wait for the lock, it fails).
+    WAL lets readers run beside the writer; foreign keys are off by default in SQLite; the
+    busy timeout bounds every wait for the write lock. pysqlite's own transaction handling is
+    switched off so that Malpro emits BEGIN itself, which allows two things:
+
+    - `immediate_transaction()` takes the write lock before a service reads (checkout, order
+      moves), so what it reads cannot change before it writes;
+    - any other transaction that has only read so far takes the write lock at its first
+      write, moving to the latest data as it does. Left to itself SQLite would fail that
+      write at once with "database is locked" whenever another connection had committed
+      since the transaction's first read (a seller saving a product while buyers check out).
+      Reads then writes thus behave as on PostgreSQL (READ COMMITTED), which every service
+      already allows for: what must be exact is a conditional write.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -34,33 +41,51 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        if conn.get_execution_options().get("sqlite_immediate"):
-            _begin_immediate(conn, busy_timeout_ms)
+        immediate = bool(conn.get_execution_options().get("sqlite_immediate"))
+        if immediate:
+            _begin_immediate(conn.connection.driver_connection, busy_timeout_ms)
         else:
             conn.exec_driver_sql("BEGIN")
+        conn.info[_HOLDS_WRITE_LOCK] = immediate
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_write(conn, _cursor, statement, _parameters, _context, _executemany):
+        if conn.info.get(_HOLDS_WRITE_LOCK, True) or not statement.lstrip()[:9].upper().startswith(_WRITES):
+            return
+        raw = conn.connection.driver_connection
+        if raw.in_transaction:
+            raw.execute("COMMIT")  # it has only read: nothing is lost, only the old snapshot
+        _begin_immediate(raw, busy_timeout_ms)
+        conn.info[_HOLDS_WRITE_LOCK] = True
 
 
-def _begin_immediate(conn, busy_timeout_ms: int) -> None:
-    """BEGIN IMMEDIATE, trying again every 0.2 ms while another connection writes.
+_HOLDS_WRITE_LOCK = "malpro.sqlite_holds_write_lock"
+# Statements that write, and SAVEPOINT: a savepoint would not survive the restart, so a
+# transaction that opens one takes the write lock first (savepoints are for writing anyway).
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
+
+
+def _begin_immediate(raw, busy_timeout_ms: int) -> None:
+    """BEGIN IMMEDIATE on a pysqlite connection, trying again every 0.2 ms while another
+    connection writes.
 
     SQLite's own busy handler sleeps 1, 2, 5, 10, ... ms between tries; a checkout holds the
     lock for about a millisecond, so a waiting worker slept longer than the holder worked
     and its CPU stood idle (bench/checkout.py: 130 orders/s with the busy handler, 155-170
     with this; docs/performance.md). After 20 ms of waiting it tries every millisecond, and
-    it gives up after the same busy timeout, with the same error."""
-    raw = conn.connection.driver_connection
+    it gives up after the same busy timeout, with SQLite's "database is locked"."""
     raw.execute("PRAGMA busy_timeout=0")
     try:
         started = time.monotonic()
-        while (waited := time.monotonic() - started) * 1000 < busy_timeout_ms:
+        while True:
             try:
                 raw.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
-                if exc.sqlite_errorname != "SQLITE_BUSY":
-                    break
+                waited = time.monotonic() - started
+                if exc.sqlite_errorname != "SQLITE_BUSY" or waited * 1000 >= busy_timeout_ms:
+                    raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
             time.sleep(0.0002 if waited < 0.02 else 0.001)
-        conn.exec_driver_sql("BEGIN IMMEDIATE")  # a last try, failing as SQLAlchemy reports it
     finally:
         raw.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
 
@@ -68,15 +93,14 @@ def _begin_immediate(conn, busy_timeout_ms: int) -> None:
 def immediate_transaction(session, keep_loaded: bool = False) -> None:
     """Hold SQLite's write lock before reading what is about to change.
 
-    Call it first thing in a service that reads and then writes rows others write too
-    (checkout, order moves). A transaction that has read and then writes fails at once
-    ("database is locked", without waiting) when another writer committed in between; so a
-    read-only transaction already open (a request has loaded its user) is ended first.
-    That ending expires what the session has loaded, so it is read again inside the lock;
-    `keep_loaded` keeps it as it was read instead, for a caller that read it on purpose
-    before taking the lock (to hold the lock for less time) and re-checks what matters with
-    conditional writes. On PostgreSQL it is a no-op: row locks and conditional updates do
-    the work there."""
+    Call it first thing in a service whose reads must still hold when it writes (checkout,
+    order moves); without it a transaction's reads may be older than its writes (see
+    configure_sqlite). A read-only transaction already open (a request has loaded its user)
+    is ended first, as its snapshot may already be out of date. That ending expires what the
+    session has loaded, so it is read again inside the lock; `keep_loaded` keeps it as it was
+    read instead, for a caller that read it on purpose before taking the lock (to hold the
+    lock for less time) and re-checks what matters with conditional writes. On PostgreSQL it
+    is a no-op: row locks and conditional updates do the work there."""
     session = session() if hasattr(session, "registry") else session  # scoped_session -> Session
     if session.get_bind().dialect.name != "sqlite":
         return

@@ -1,6 +1,7 @@
-"""immediate_transaction(): a service that reads then writes never fails with "database is
-locked" because its request had already read something (SQLite WAL snapshots); it waits for
-a writer that holds the lock, and gives up after the busy timeout as SQLite would."""
+"""SQLite transactions under concurrent writers: a service that reads then writes never fails
+with "database is locked" because another connection committed after its first read (SQLite
+WAL snapshots), with immediate_transaction() or without; a writer waits for the one that
+holds the lock, and gives up after the busy timeout as SQLite would."""
 import sqlite3
 import threading
 import time
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from malpro.database import immediate_transaction
 from malpro.extensions import db
 from malpro.models import Product, User
+from malpro.services import products
 
 
 def test_write_after_a_stale_read_does_not_fail(app, make):
@@ -25,6 +27,35 @@ def test_write_after_a_stale_read_does_not_fail(app, make):
     db.session.execute(update(Product).where(Product.id == product.id).values(stock=Product.stock - 1))
     db.session.commit()
     assert db.session.scalar(text(f"SELECT stock FROM products WHERE id = {product.id}")) == 3
+
+
+def _commit_elsewhere(product_id: int, stock: int) -> None:
+    """Another worker (a checkout) commits a write."""
+    with Session(db.engine) as other:
+        other.execute(update(Product).where(Product.id == product_id).values(stock=stock))
+        other.commit()
+
+
+def test_a_seller_saves_a_product_while_buyers_check_out(app, make):
+    """No immediate_transaction in the service: its first write takes the lock anyway."""
+    product, sold_elsewhere = make.product(price=10000), make.product(stock=5)
+    db.session.commit()
+    products.get_product(product.store_id, product.id)  # the request reads first
+    _commit_elsewhere(sold_elsewhere.id, 4)
+    products.update_product(product.store_id, product.id, {"price": 12500})
+    db.session.expire_all()
+    assert db.session.get(Product, product.id).price == 12500
+    assert db.session.get(Product, sold_elsewhere.id).stock == 4
+
+
+def test_the_first_write_of_a_reading_transaction_sees_the_latest_data(app, make):
+    product = make.product(stock=5)
+    db.session.commit()
+    assert db.session.scalar(select(Product.stock).where(Product.id == product.id)) == 5
+    _commit_elsewhere(product.id, 4)
+    db.session.execute(update(Product).where(Product.id == product.id).values(stock=Product.stock - 1))
+    db.session.commit()
+    assert db.session.scalar(select(Product.stock).where(Product.id == product.id)) == 3
 
 
 def test_pending_changes_are_kept(app, make):
