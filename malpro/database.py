@@ -60,9 +60,10 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 _HOLDS_WRITE_LOCK = "malpro.sqlite_holds_write_lock"
-# Statements that write, and SAVEPOINT: a savepoint would not survive the restart, so a
-# transaction that opens one takes the write lock first (savepoints are for writing anyway).
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
+# Statements that change data or schema, and SAVEPOINT: a savepoint would not survive the
+# restart, so a transaction that opens one takes the write lock first (savepoints are for
+# writing anyway).
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "ALTER", "DROP", "SAVEPOINT")
 
 
 def _begin_immediate(raw, busy_timeout_ms: int) -> None:
