@@ -33,6 +33,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.load_server import gunicorn_cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 STORES, PRODUCTS = 3000, 50000
 # What the issue asks of each page, as a share of the trivial endpoint's requests/s.
@@ -171,18 +173,7 @@ class serve:
         sys.exit("gunicorn did not start:\n" + self.log.read().decode(errors="replace"))
 
     def cpu_seconds(self) -> float:
-        """User and system CPU time of gunicorn's master and workers so far (Linux /proc)."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            pid, parent = int(stat.parent.name), int(fields[1])
-            if pid == self.process.pid or parent == self.process.pid:
-                total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / ticks
+        return gunicorn_cpu_seconds(self.process.pid)
 
     def __exit__(self, *exc):
         if self.process.poll() is None:

@@ -136,23 +136,7 @@ class Server:
                 self.kill()
 
     def cpu_seconds(self) -> float:
-        """User and system CPU time of gunicorn so far: the master, its live workers, and the
-        workers that have exited (max_requests restarts them; the master has reaped them, so
-        their time is in the master's cutime/cstime). Linux /proc."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if not self.process:
-                break
-            if int(stat.parent.name) == self.process.pid:
-                total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
-            elif int(fields[1]) == self.process.pid:
-                total += int(fields[11]) + int(fields[12])
-        return total / ticks
+        return gunicorn_cpu_seconds(self.process.pid) if self.process else 0.0
 
     def workers(self) -> int:
         """How many worker processes gunicorn runs (its children)."""
@@ -163,6 +147,24 @@ class Server:
             return len(children.read_text().split())
         except OSError:
             return 0
+
+
+def gunicorn_cpu_seconds(master_pid: int) -> float:
+    """User and system CPU time of a gunicorn so far: the master, its live workers, and the
+    workers that have exited (max_requests restarts them; the master has reaped them, so
+    their time is in the master's cutime/cstime). Linux /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == master_pid:
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        elif int(fields[1]) == master_pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 @contextmanager
