@@ -68,11 +68,19 @@ def load_config(app: Flask, settings: dict) -> None:
         app.config["SECRET_KEY"] = _instance_secret_key(instance)
 
 
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
+
+
 def normalize_database_url(url: str) -> str:
-    """Accept the common spellings of a PostgreSQL URL; Malpro ships the psycopg 3 driver."""
+    """Accept the common spellings of a PostgreSQL URL (Malpro ships the psycopg 3 driver) and
+    refuse, at start-up, a database Malpro does not support: the search index and the SQLite
+    write-lock handling exist for these two only."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            url = "postgresql+psycopg://" + url[len(prefix):]
+    backend = url.split(":", 1)[0].split("+", 1)[0]
+    if backend not in SUPPORTED_DATABASES:
+        raise ValueError(f"DATABASE_URL must point at SQLite or PostgreSQL, not {backend!r}.")
     return url
 
 

@@ -2,6 +2,8 @@
 import os
 import stat
 
+import pytest
+
 from malpro import create_app, normalize_database_url
 
 
@@ -52,6 +54,13 @@ def test_postgres_urls_use_psycopg3():
     assert normalize_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+@pytest.mark.parametrize("url", ["mysql+pymysql://root@127.0.0.1/malpro", "mssql://sa@host/malpro"])
+def test_an_unsupported_database_is_refused_at_start(tmp_path, monkeypatch, url):
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ValueError, match="SQLite or PostgreSQL"):
+        create_app({"INSTANCE_PATH": str(tmp_path / "instance")})
 
 
 def test_secret_key_generated_once_private_and_reused(tmp_path, monkeypatch):

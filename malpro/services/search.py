@@ -89,13 +89,12 @@ def plan(dialect: str, several_terms: bool) -> SearchPlan:
             "search_tier_0", "search_tier_1")
         return SearchPlan(source=_fts, product_id=_fts.c.rowid, matches=_match("search_all"),
                           tiers=tuple(_match(name) for name in tiers))
-    if dialect == "postgresql":
-        document = _pg.c.document
-        tier = case((document.op("@@")(_tsquery("search_name_all")), 0),
-                    (document.op("@@")(_tsquery("search_name_any")), 1), else_=2)
-        return SearchPlan(source=_pg, product_id=_pg.c.product_id,
-                          matches=document.op("@@")(_tsquery("search_all")), tier=tier)
-    raise NotImplementedError(f"product search supports SQLite and PostgreSQL, not {dialect}")
+    # PostgreSQL, the only other database Malpro starts on (malpro.normalize_database_url).
+    document = _pg.c.document
+    tier = case((document.op("@@")(_tsquery("search_name_all")), 0),
+                (document.op("@@")(_tsquery("search_name_any")), 1), else_=2)
+    return SearchPlan(source=_pg, product_id=_pg.c.product_id,
+                      matches=document.op("@@")(_tsquery("search_all")), tier=tier)
 
 
 def parameters(terms: tuple[str, ...], dialect: str) -> dict[str, str]:

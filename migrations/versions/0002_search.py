@@ -190,11 +190,9 @@ def upgrade():
         for statement in SQLITE_TRIGGERS:
             op.execute(statement)
         op.execute(SQLITE_FILL)
-    elif dialect == "postgresql":
+    else:  # PostgreSQL, the only other database Malpro starts on
         for statement in POSTGRES_UPGRADE:
             op.execute(statement)
-    else:
-        raise NotImplementedError(f"Malpro's search supports SQLite and PostgreSQL, not {dialect}")
 
 
 def downgrade():
@@ -204,7 +202,7 @@ def downgrade():
                         "products_search_insert"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute("DROP TABLE IF EXISTS product_search")
-    elif dialect == "postgresql":
+    else:
         for statement in POSTGRES_DOWNGRADE:
             op.execute(statement)
 
