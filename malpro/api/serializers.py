@@ -5,6 +5,7 @@ store shape adds them. Times are ISO 8601 in WIB with the offset."""
 from flask import url_for
 
 from malpro.formatting import iso
+from malpro.models import average_rating
 from malpro.services.asn import profile_json
 from malpro.services.orders import status_label
 from malpro.services.validation import whatsapp_url
@@ -25,7 +26,7 @@ def user_json(user) -> dict:
 
 def rating_json(count: int, total: int) -> dict:
     """`average` to one decimal, null while nobody has rated (API.md)."""
-    return {"average": round(total / count, 1) if count else None, "count": count}
+    return {"average": average_rating(total, count), "count": count}
 
 
 def fulfilment_json(store) -> dict:

@@ -21,3 +21,9 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Now in UTC, naive: every timestamp is stored as naive UTC and shown in WIB."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def average_rating(rating_sum: int, rating_count: int) -> float | None:
+    """The average of a product's or store's ratings to one decimal; None while nobody has
+    rated (shown as "no ratings yet", never as 0)."""
+    return round(rating_sum / rating_count, 1) if rating_count else None

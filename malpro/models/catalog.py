@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from malpro.models.base import Base, utcnow
+from malpro.models.base import Base, average_rating, utcnow
 from malpro.models.store import Store
 from malpro.models.user import User
 
@@ -81,7 +81,7 @@ class Product(Base):
 
     @property
     def rating_average(self) -> Optional[float]:
-        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
+        return average_rating(self.rating_sum, self.rating_count)
 
 
 class ProductImage(Base):

@@ -26,7 +26,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.sql.selectable import Join
 
 from malpro.extensions import db
-from malpro.models import Category, Product, ProductImage, Store
+from malpro.models import Category, Product, ProductImage, Store, average_rating
 from malpro.reference import kecamatan_names
 from malpro.services import search
 from malpro.services.errors import DomainError
@@ -87,7 +87,7 @@ class StoreProfile(NamedTuple):
 
     @property
     def rating_average(self) -> float | None:
-        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
+        return average_rating(self.rating_sum, self.rating_count)
 
     @property
     def is_closed(self) -> bool:
@@ -117,7 +117,7 @@ class ProductDetail(NamedTuple):
 
     @property
     def rating_average(self) -> float | None:
-        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
+        return average_rating(self.rating_sum, self.rating_count)
 
     @property
     def in_stock(self) -> bool:
@@ -386,7 +386,7 @@ class ProductCard(NamedTuple):
 
     @property
     def rating_average(self) -> float | None:
-        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
+        return average_rating(self.rating_sum, self.rating_count)
 
     @property
     def in_stock(self) -> bool:
