@@ -15,14 +15,6 @@ from tests.factories import PASSWORD
 from tests.reference_guard import restore_reference_data  # noqa: F401  (the fixture)
 
 
-@pytest.fixture
-def admin_client(client, make):
-    admin = make.admin(email="admin@example.com")
-    client.post("/auth/login", data={"email": admin.email, "password": PASSWORD})
-    client.admin = admin
-    return client
-
-
 def _audit(action):
     return list(db.session.scalars(select(AuditLog).where(AuditLog.action == action)))
 

@@ -21,14 +21,6 @@ def data(app):
     return report_data.build()
 
 
-@pytest.fixture
-def admin_client(client, make):
-    admin = make.admin(email="admin@example.com")
-    client.post("/auth/login", data={"email": admin.email, "password": PASSWORD})
-    client.admin = admin
-    return client
-
-
 def _csv_rows(response) -> list[list[str]]:
     text = response.get_data().decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))

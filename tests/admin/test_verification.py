@@ -1,21 +1,12 @@
 """The admin verification queue and decisions, with and without htmx; visibility in the shop."""
 from datetime import datetime
 
-import pytest
 from sqlalchemy import select
 
 from malpro.extensions import db
 from malpro.models import Notification, Store, StoreDecision, User
 from tests.factories import PASSWORD
 from tests.helpers import PDF_BYTES, FakeUpload
-
-
-@pytest.fixture
-def admin_client(client, make):
-    admin = make.admin(email="admin@example.com")
-    client.post("/auth/login", data={"email": admin.email, "password": PASSWORD})
-    client.admin = admin
-    return client
 
 
 def _pending_store(make, **fields):
