@@ -71,6 +71,13 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def set_language(user: User, lang: str) -> None:
+    """Keep the interface language on the account, so what is written for this user later
+    (notifications, emails) is in it too. `lang` is one of the configured LANGUAGES."""
+    user.locale = lang
+    db.session.commit()
+
+
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current or ""):
         raise ValidationError(fields={"current_password": _("Kata sandi saat ini salah.")})

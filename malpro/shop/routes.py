@@ -22,12 +22,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from malpro.extensions import db
 from malpro.formatting import rupiah
 from malpro.forms import safe_next_url
 from malpro.htmx import is_htmx, vary_on_htmx
 from malpro.reference import kecamatan_names
-from malpro.services import catalog
+from malpro.services import accounts, catalog
 from malpro.services.validation import whatsapp_url
 from malpro.shop import bp, fragments
 from malpro.shop.fragments import product_cards
@@ -207,8 +206,7 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
-            current_user.locale = lang
-            db.session.commit()
+            accounts.set_language(current_user, lang)
     return redirect(safe_next_url(request.form.get("next")) or url_for("shop.home"))
 
 
