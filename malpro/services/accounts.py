@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from malpro.database import immediate_transaction
 from malpro.extensions import db
 from malpro.models import AuditLog, User, utcnow
 from malpro.services.errors import ConflictError, ValidationError
@@ -65,7 +64,6 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         return None
-    immediate_transaction(db.session)  # concurrent sign-ins would otherwise fail (database.py)
     user.last_login_at = utcnow()
     db.session.commit()
     return user

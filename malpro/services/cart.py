@@ -175,7 +175,6 @@ def set_quantity(user_id: int | None, session, product_id: int, quantity) -> int
         cart[str(product_id)] = quantity
         session[SESSION_KEY] = cart
         return quantity
-    immediate_transaction(db.session)  # after reading the product (database.py)
     insert_or_update(db.session, CartItem, dict(user_id=user_id, product_id=product_id, quantity=quantity,
                                                 added_at=utcnow()),
                      unique=("user_id", "product_id"), update=("quantity",))
@@ -198,7 +197,6 @@ def remove(user_id: int | None, session, product_id: int) -> None:
         cart.pop(str(product_id), None)
         session[SESSION_KEY] = cart
         return
-    immediate_transaction(db.session)
     db.session.execute(delete(CartItem).where(CartItem.user_id == user_id, CartItem.product_id == product_id))
     db.session.commit()
 
