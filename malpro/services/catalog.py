@@ -8,7 +8,7 @@ more than a page holds to know whether a next page exists, so no list runs a COU
 `total` comes from `count_listing()`, a separate query the caller may cache.
 
 `parse_listing_args()` reads the list parameters of a URL (q, category, kecamatan, min_price,
-max_price, certificate, sort, page, per_page): leniently for web pages (a bad value is dropped,
+max_price, certificate, sort, page, per_page, exact): leniently for web pages (a bad value is dropped,
 a page never fails on it) or strictly for the API (ListingParameterError, 400, with `fields`).
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Mapping, NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, Select, bindparam, case, func, literal_column, select, union_all
+from sqlalchemy import Integer, Select, bindparam, case, func, literal_column, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.sql.selectable import Join
@@ -30,6 +30,7 @@ from malpro.models import Category, Product, ProductImage, Store, average_rating
 from malpro.reference import kecamatan_names
 from malpro.services import search
 from malpro.services.errors import DomainError
+from malpro.services.search_spelling import variants
 from malpro.services.stores import is_closed_on, today_wib  # noqa: F401  (closure rule lives there)
 from malpro.services.validation import PRICE_MAX
 
@@ -218,6 +219,7 @@ class ListingQuery:
     category_id: int | None = None
     store_id: int | None = None
     kecamatan: str | None = None
+    kelurahan: str | None = None  # set by a search that names a kelurahan (search_results)
     min_price: int | None = None
     max_price: int | None = None
     certificates: tuple[str, ...] = ()
@@ -225,10 +227,22 @@ class ListingQuery:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     exclude_id: int | None = None
+    # The words to find instead of the typed ones (one per term), set by search_results when
+    # the index knows a typed word under another spelling only.
+    corrected: tuple[str, ...] = ()
+    exact: bool = False  # the typed words only: no variants, no correction (?exact=1)
 
     @cached_property
     def terms(self) -> tuple[str, ...]:
         return search.search_terms(self.q)
+
+    @cached_property
+    def groups(self) -> tuple[tuple[str, ...], ...]:
+        """Per term, the spellings it is found by (search_spelling.variants)."""
+        if self.exact:
+            return tuple((term,) for term in self.terms)
+        words = self.corrected if len(self.corrected) == len(self.terms) else self.terms
+        return tuple(variants(word) for word in words)
 
     @property
     def effective_sort(self) -> str:
@@ -238,7 +252,8 @@ class ListingQuery:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.kecamatan or self.min_price is not None or self.max_price is not None
+        return bool(self.kecamatan or self.kelurahan or self.min_price is not None
+                    or self.max_price is not None
                     or self.certificates)
 
 
@@ -264,6 +279,12 @@ def parse_listing_args(args: Mapping, *, strict: bool = False, categories: list[
         return value or None
 
     values["q"] = (first("q") or "")[:search.MAX_INPUT_LENGTH]
+    exact = first("exact")
+    if exact is not None:
+        if exact.lower() in ("1", "true"):
+            values["exact"] = True
+        elif exact.lower() not in ("0", "false"):
+            errors["exact"] = _("exact harus 1 atau 0.")
 
     slug = first("category")
     if slug is not None and "category_id" not in fixed:
@@ -459,6 +480,10 @@ _ORDERS = {
 }
 
 
+_SOLD_OUT = Product.stock <= 0  # NULL (unlimited, services) is in stock
+_IN_STOCK = or_(Product.stock.is_(None), Product.stock > 0)
+
+
 def _card_columns(product_id=None) -> tuple:
     return (
         (product_id if product_id is not None else Product.id).label("id"),
@@ -474,22 +499,24 @@ def _shape(query: ListingQuery, dialect: str) -> tuple:
     """What decides the SQL text of a listing (not the values): which filters are set, the
     sort, the kind of search. Statements are built once per shape and reused, which spares
     building the SELECT and computing its cache key on every request."""
-    return (dialect, query.category_id is not None, query.store_id is not None, bool(query.kecamatan),
-            query.min_price is not None, query.max_price is not None, query.certificates,
+    return (dialect, query.category_id is not None, query.store_id is not None,
+            (bool(query.kecamatan), bool(query.kelurahan)), query.min_price is not None,
+            query.max_price is not None, query.certificates,
             query.exclude_id is not None, query.effective_sort, len(query.terms))
 
 
 def _parameters(query: ListingQuery, dialect: str) -> dict:
     params = {"category_id": query.category_id, "store_id": query.store_id, "kecamatan": query.kecamatan,
+              "kelurahan": query.kelurahan,
               "min_price": query.min_price, "max_price": query.max_price, "exclude_id": query.exclude_id,
               "limit": query.per_page + 1, "offset": (query.page - 1) * query.per_page}
     if query.terms:
-        params.update(search.parameters(query.terms, dialect))
+        params.update(search.parameters(query.terms, dialect, query.groups))
     return params
 
 
 def _criteria(shape: tuple) -> list:
-    _, category, store, kecamatan, min_price, max_price, certificates, exclude, _, _ = shape
+    _, category, store, (kecamatan, kelurahan), min_price, max_price, certificates, exclude, _, _ = shape
     criteria = list(visibility_criteria())
     if category:
         criteria.append(Product.category_id == bindparam("category_id"))
@@ -497,6 +524,8 @@ def _criteria(shape: tuple) -> list:
         criteria.append(Product.store_id == bindparam("store_id"))
     if kecamatan:
         criteria.append(Store.kecamatan == bindparam("kecamatan"))
+    if kelurahan:
+        criteria.append(Store.kelurahan == bindparam("kelurahan"))
     if min_price:
         criteria.append(Product.price >= bindparam("min_price"))
     if max_price:
@@ -532,15 +561,16 @@ def _listing_statement(shape: tuple):
         return (select(*_card_columns()).select_from(_source(plan)).where(*criteria, plan.matches)
                 .order_by(*_ORDERS[sort]).limit(limit).offset(offset))
     if plan.tiers:
-        # One SELECT per tier, each read in the index's rowid order (newest first): SQLite
-        # merges them and stops once the page is full, without ranking every match.
-        arms = [select(*_card_columns(plan.product_id), literal_column(str(n)).label("tier"))
-                .select_from(_source(plan)).where(*criteria, tier)
-                for n, tier in enumerate(plan.tiers)]
+        # One SELECT per tier and stock state, each read in the index's rowid order (newest
+        # first): SQLite merges them and stops once the page is full, without ranking every match.
+        arms = [select(*_card_columns(plan.product_id), literal_column(str(2 * n + sold_out)).label("tier"))
+                .select_from(_source(plan)).where(*criteria, tier, _SOLD_OUT if sold_out else _IN_STOCK)
+                for n, tier in enumerate(plan.tiers) for sold_out in (0, 1)]
         return (union_all(*arms).order_by(literal_column("tier"), literal_column("id").desc())
                 .limit(limit).offset(offset))
     return (select(*_card_columns()).select_from(_source(plan)).where(*criteria, plan.matches)
-            .order_by(plan.tier, Product.id.desc()).limit(limit).offset(offset))
+            .order_by(plan.tier, case((_SOLD_OUT, 1), else_=0), Product.id.desc())
+            .limit(limit).offset(offset))
 
 
 @lru_cache(maxsize=512)
@@ -586,11 +616,3 @@ def related_products(product: Product, limit: int = 6) -> list[ProductCard]:
     """Other visible products of the same category, newest first."""
     return listing(ListingQuery(category_id=product.category_id, exclude_id=product.id,
                                 sort="newest", per_page=limit)).items
-
-
-def suggestions(q: str, limit: int = 6) -> list[ProductCard]:
-    """The best matches for the search box while the buyer types."""
-    terms = search.search_terms(q)
-    if not terms or sum(len(t) for t in terms) < 2:
-        return []
-    return listing(ListingQuery(q=q, sort="relevance", per_page=limit)).items
