@@ -116,7 +116,9 @@ class Suggestions:
         return bool(self.phrases or self.stores or self.category_ids or self.products)
 
 
-MAX_PHRASES = 3
+MAX_PHRASES = 2
+SUGGESTED_STORES = 2
+SUGGESTED_CATEGORIES = 2
 
 
 def _phrases(groups: tuple[tuple[str, ...], ...], names: list[str]) -> list[str]:
@@ -160,8 +162,8 @@ def suggestions(q: str, limit: int = 6, categories: list | None = None) -> Sugge
             if all(any(w.startswith(g) for g in group for w in words) for group in wanted):
                 if category.id not in category_ids:
                     category_ids.insert(0, category.id)
-    return Suggestions(phrases=phrases, stores=result.stores, category_ids=category_ids[:3],
-                       products=products)
+    return Suggestions(phrases=phrases, stores=result.stores[:SUGGESTED_STORES],
+                       category_ids=category_ids[:SUGGESTED_CATEGORIES], products=products)
 
 
 def vocabulary_size() -> int:
@@ -171,6 +173,9 @@ def vocabulary_size() -> int:
 
 # --- No results ---------------------------------------------------------------------------
 
+CLOSE_ENOUGH = 60  # rapidfuzz partial_ratio, 0-100
+
+
 def closest_categories(q: str, categories: list, limit: int = 4) -> list:
     """The categories whose name (or slug) is closest to what was typed, best first."""
     text = " ".join(search_index.search_terms(q))
@@ -179,7 +184,10 @@ def closest_categories(q: str, categories: list, limit: int = 4) -> list:
         names = (category.name, getattr(category, "name_en", None) or "", category.slug.replace("-", " "))
         return max(fuzz.partial_ratio(text, search_index.fold(name)) for name in names if name)
 
-    return sorted(categories, key=lambda c: (-score(c), c.position if hasattr(c, "position") else 0))[:limit]
+    scores = {c.id: score(c) for c in categories}
+    if max(scores.values(), default=0) < CLOSE_ENOUGH:
+        return list(categories)[:limit]  # nothing resembles the query: the categories in order
+    return sorted(categories, key=lambda c: -scores[c.id])[:limit]
 
 
 def popular_products(limit: int = 6) -> list[ProductCard]:
