@@ -35,7 +35,7 @@ def _product_list(**fixed):
     query = catalog.parse_listing_args(args, strict=True, categories=categories, **fixed)
     # The same search as the shop's: variants, corrections and places (services.search_results).
     result = search_results.search(query)
-    query, page = result.query, result.listing
+    query, page = result.counted_query, result.listing
     by_id = {c.id: c for c in categories}
     items = [product_card_json(card, by_id) for card in page.items]
     # The count reads every match; the first page of a short list already knows it.

@@ -37,17 +37,19 @@ STORE_MATCHES = 4
 
 @dataclass
 class SearchResult:
-    query: ListingQuery  # what the listing shows: as typed, corrected, or the place's products
+    query: ListingQuery  # what the listing reproduces on its other pages: as typed, or corrected
     listing: ListingPage
     corrected_query: str | None = None  # the words searched instead of the typed ones
     suggestion: str | None = None  # a correction that found nothing under the filters
     place: Place | None = None  # the kecamatan or kelurahan the query names
     place_listing: bool = False  # the listing holds the products of the stores in `place`
     stores: list[StoreEntry] = field(default_factory=list)
+    # The query the listing ran, when it is not `query` (a place's products): to count them.
+    listed: ListingQuery | None = None
 
     @property
-    def typed_query(self) -> str:
-        return self.query.q
+    def counted_query(self) -> ListingQuery:
+        return self.listed or self.query
 
     @property
     def empty(self) -> bool:
@@ -97,9 +99,9 @@ def _place_result(query: ListingQuery, place: Place, stores: list) -> SearchResu
                        sort=None if query.sort == "relevance" else query.sort)
     page = listing(in_place)
     if page.items or (query.page > 1 and _has_match(in_place)):
-        # The typed words stay in the query, so its next pages are this search again.
-        return SearchResult(query=replace(in_place, q=query.q), listing=page, place=place,
-                            place_listing=True, stores=stores)
+        # `query` stays as typed, so its next pages (and its filter form) are this search again.
+        return SearchResult(query=query, listing=page, place=place, place_listing=True,
+                            stores=stores, listed=in_place)
     return None
 
 
@@ -122,21 +124,20 @@ SUGGESTED_CATEGORIES = 2
 
 
 def _phrases(groups: tuple[tuple[str, ...], ...], names: list[str]) -> list[str]:
-    """Searches that complete the query from the found names: the name's words up to the last
-    one the query matched, and the next word ("keripk" -> "keripik tempe")."""
+    """Searches that complete the query from the found names: the name's words from the first
+    to the last one the query matched, and the next word ("keripk" -> "keripik tempe")."""
     found: list[str] = []
     for name in names:
         words = search_index.search_terms(name)
-        last = -1
+        positions = []
         for group in groups:
             at = next((i for i, w in enumerate(words) if any(w.startswith(g) for g in group)), None)
             if at is None:
-                last = -1
                 break
-            last = max(last, at)
-        if last < 0:
+            positions.append(at)
+        if len(positions) < len(groups):
             continue
-        phrase = " ".join(w for w in words[:last + 2] if not w.isdigit())
+        phrase = " ".join(w for w in words[min(positions):max(positions) + 2] if not w.isdigit())
         if phrase and phrase not in found:
             found.append(phrase)
         if len(found) == MAX_PHRASES:
