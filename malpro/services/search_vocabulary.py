@@ -81,6 +81,18 @@ class Vocabulary:
     keys: dict[str, str] = field(default_factory=dict)  # normal form -> most used word
     key_list: list[str] = field(default_factory=list)
     stores: tuple[StoreEntry, ...] = ()
+    store_words: list[str] = field(default_factory=list)  # sorted words of store names
+    stores_by_word: dict[str, frozenset[int]] = field(default_factory=dict)  # word -> store indexes
+
+    def stores_with(self, term: str) -> set[int]:
+        """Indexes of the stores with a name word that starts with `term` or one of its variants."""
+        found: set[int] = set()
+        for option in variants(term):
+            at = bisect.bisect_left(self.store_words, option)
+            while at < len(self.store_words) and self.store_words[at].startswith(option):
+                found |= self.stores_by_word[self.store_words[at]]
+                at += 1
+        return found
 
     def knows(self, word: str) -> bool:
         """Whether `word` is a word of the vocabulary or the start of one."""
@@ -117,12 +129,17 @@ def _build(version: int | None) -> Vocabulary:
             counts[word] += 1
         stores.append(StoreEntry(row.id, row.slug, row.name, row.kecamatan, row.kelurahan,
                                  tuple(dict.fromkeys((*words, *map(normalise, words))))))
+    by_word: dict[str, set[int]] = {}
+    for index, store in enumerate(stores):
+        for word in store.words:
+            by_word.setdefault(word, set()).add(index)
     words = sorted(w for w in counts if not w.isdigit())
     keys: dict[str, str] = {}
     for word in sorted(words, key=lambda w: (-counts[w], w)):
         keys.setdefault(normalise(word), word)
     return Vocabulary(version=version, loaded_at=time.monotonic(), counts=counts, words=words,
-                      keys=keys, key_list=sorted(k for k in keys if len(k) >= 2), stores=tuple(stores))
+                      keys=keys, key_list=sorted(k for k in keys if len(k) >= 2), stores=tuple(stores),
+                      store_words=sorted(by_word), stores_by_word={w: frozenset(i) for w, i in by_word.items()})
 
 
 _lock = threading.Lock()
@@ -152,21 +169,25 @@ def correct_terms(terms: tuple[str, ...]) -> tuple[str, ...] | None:
 
 # --- Stores and places --------------------------------------------------------------------
 
-def _term_in(term: str, words: tuple[str, ...]) -> bool:
-    options = variants(term)
-    return any(w.startswith(o) for o in options for w in words)
-
-
 def matching_stores(terms: tuple[str, ...], limit: int = 4) -> list[StoreEntry]:
     """Verified stores whose name holds every term (as a prefix, a variant or a correction)."""
     if not terms:
         return []
     vocabulary = current()
-    fixed = tuple(vocabulary.correct(t) or t for t in terms)
-    found = []
-    for store in vocabulary.stores:
-        if all(_term_in(t, store.words) for t in terms) or all(_term_in(t, store.words) for t in fixed):
-            found.append(store)
+
+    def having_all(words) -> set[int]:
+        found = vocabulary.stores_with(words[0])
+        for word in words[1:]:
+            if not found:
+                break
+            found &= vocabulary.stores_with(word)
+        return found
+
+    indexes = having_all(terms)
+    if not indexes:
+        fixed = tuple(vocabulary.correct(t) or t for t in terms)
+        indexes = having_all(fixed) if fixed != terms else set()
+    found = [vocabulary.stores[i] for i in indexes]
     # The store whose name is the query itself first, then the shorter names.
     found.sort(key=lambda s: (len(s.words), s.name))
     return found[:limit]
