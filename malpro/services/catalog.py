@@ -562,12 +562,14 @@ def _listing_statement(shape: tuple):
                 .order_by(*_ORDERS[sort]).limit(limit).offset(offset))
     if plan.tiers:
         # One SELECT per tier and stock state, each read in the index's rowid order (newest
-        # first): SQLite merges them and stops once the page is full, without ranking every match.
-        arms = [select(*_card_columns(plan.product_id), literal_column(str(2 * n + sold_out)).label("tier"))
-                .select_from(_source(plan)).where(*criteria, tier, _SOLD_OUT if sold_out else _IN_STOCK)
+        # first), concatenated in rank order: without an ORDER BY over the whole, SQLite runs
+        # the arms one after the other and stops once the page is full, so the lower tiers
+        # (and the empty ones) are not even read when the first fills the page.
+        arms = [select(*_card_columns(plan.product_id)).select_from(_source(plan))
+                .where(*criteria, tier, _SOLD_OUT if sold_out else _IN_STOCK)
+                .order_by(plan.product_id.desc()).subquery(f"tier_{n}_{sold_out}")
                 for n, tier in enumerate(plan.tiers) for sold_out in (0, 1)]
-        return (union_all(*arms).order_by(literal_column("tier"), literal_column("id").desc())
-                .limit(limit).offset(offset))
+        return union_all(*(select(arm) for arm in arms)).limit(limit).offset(offset)
     return (select(*_card_columns()).select_from(_source(plan)).where(*criteria, plan.matches)
             .order_by(plan.tier, case((_SOLD_OUT, 1), else_=0), Product.id.desc())
             .limit(limit).offset(offset))
@@ -581,6 +583,24 @@ def _count_statement(shape: tuple):
         source = _source(plan)
         criteria.append(plan.matches)
     return select(func.count()).select_from(source).where(*criteria)
+
+
+@lru_cache(maxsize=512)
+def _exists_statement(shape: tuple):
+    criteria, source = _criteria(shape), _source()
+    if shape[-1]:
+        plan = search.plan(shape[0], shape[-1] > 1)
+        source = _source(plan)
+        criteria.append(plan.matches)
+    return select(Product.id).select_from(source).where(*criteria).limit(1)
+
+
+def any_listed(query: ListingQuery) -> bool:
+    """Whether `query` lists anything at all: one row, in no order (cheaper than a page when
+    the answer is no)."""
+    dialect = _dialect()
+    return db.session.connection().execute(
+        _exists_statement(_shape(query, dialect)), _parameters(query, dialect)).first() is not None
 
 
 def listing_statement(query: ListingQuery) -> tuple:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from malpro.services import search as search_index
-from malpro.services.catalog import ListingPage, ListingQuery, ProductCard, listing
+from malpro.services.catalog import ListingPage, ListingQuery, ProductCard, any_listed, listing
 from malpro.services.search_vocabulary import (
     Place,
     StoreEntry,
@@ -57,14 +57,21 @@ class SearchResult:
 
 
 def _has_match(query: ListingQuery) -> bool:
-    """Whether `query` lists anything at all: its page when that is the first, else page 1."""
-    return bool(listing(replace(query, page=1, per_page=1)).items)
+    return any_listed(query)
+
+
+def _empty(query: ListingQuery) -> ListingPage:
+    return ListingPage(items=[], page=query.page, per_page=query.per_page, has_next=False)
 
 
 def search(query: ListingQuery) -> SearchResult:
-    page = listing(query)
     if not query.terms:
-        return SearchResult(query=query, listing=page)
+        return SearchResult(query=query, listing=listing(query))
+    vocabulary = current()
+    # A word that no name knows (a typo, or a word of descriptions only): first ask whether the
+    # words find anything at all, which is much cheaper than an empty page of ranked tiers.
+    known = all(any(vocabulary.knows(v) for v in group) for group in query.groups)
+    page = listing(query) if known or any_listed(query) else _empty(query)
     place = place_named(query.q)
     stores = matching_stores(query.terms, STORE_MATCHES) if query.page == 1 and not query.exact else []
     if page.items or (query.page > 1 and _has_match(query)):

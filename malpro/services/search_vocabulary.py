@@ -21,6 +21,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from flask import g, has_request_context
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sqlalchemy import text
@@ -80,6 +81,7 @@ class Vocabulary:
     words: list[str] = field(default_factory=list)  # sorted, for prefix look-ups
     keys: dict[str, str] = field(default_factory=dict)  # normal form -> most used word
     key_list: list[str] = field(default_factory=list)
+    keys_by_length: dict[int, list[str]] = field(default_factory=dict)
     stores: tuple[StoreEntry, ...] = ()
     store_words: list[str] = field(default_factory=list)  # sorted words of store names
     stores_by_word: dict[str, frozenset[int]] = field(default_factory=dict)  # word -> store indexes
@@ -109,7 +111,10 @@ class Vocabulary:
         limit = max_edits(word)
         if not limit:
             return None
-        found = process.extract(key, self.key_list, scorer=OSA.distance, score_cutoff=limit, limit=20)
+        # Only words whose length is within reach can be within `limit` edits.
+        candidates = [k for n in range(len(key) - limit, len(key) + limit + 1)
+                      for k in self.keys_by_length.get(n, ())]
+        found = process.extract(key, candidates, scorer=OSA.distance, score_cutoff=limit, limit=20)
         if not found:
             return None
         best = min(found, key=lambda hit: (hit[1], -self.counts[self.keys[hit[0]]], hit[0]))
@@ -137,8 +142,12 @@ def _build(version: int | None) -> Vocabulary:
     keys: dict[str, str] = {}
     for word in sorted(words, key=lambda w: (-counts[w], w)):
         keys.setdefault(normalise(word), word)
+    key_list = sorted(k for k in keys if len(k) >= 2)
+    by_length: dict[int, list[str]] = {}
+    for key in key_list:
+        by_length.setdefault(len(key), []).append(key)
     return Vocabulary(version=version, loaded_at=time.monotonic(), counts=counts, words=words,
-                      keys=keys, key_list=sorted(k for k in keys if len(k) >= 2), stores=tuple(stores),
+                      keys=keys, key_list=key_list, keys_by_length=by_length, stores=tuple(stores),
                       store_words=sorted(by_word), stores_by_word={w: frozenset(i) for w, i in by_word.items()})
 
 
@@ -147,7 +156,10 @@ _cached: dict[str, Vocabulary] = {}
 
 
 def current() -> Vocabulary:
-    """The vocabulary of the database this request uses, rebuilt when it changed."""
+    """The vocabulary of the database this request uses, rebuilt when it changed; read once
+    per request (or per application context outside requests)."""
+    if "search_vocabulary" in g:
+        return g.search_vocabulary
     connection = db.session.connection()
     version = connection.execute(_VERSION).scalar()
     cache_key = str(connection.engine.url)
@@ -157,6 +169,8 @@ def current() -> Vocabulary:
         vocabulary = _build(version)
         with _lock:
             _cached[cache_key] = vocabulary
+    if has_request_context():
+        g.search_vocabulary = vocabulary
     return vocabulary
 
 
