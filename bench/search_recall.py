@@ -82,6 +82,13 @@ RECALL_SET: tuple[tuple[str, str, tuple[str, str]], ...] = (
     ("laundri kiloan", "variant", ("name", "laundry kiloan")),
     ("katering prasmanan", "variant", ("name", "catering prasmanan")),
     ("suvenir pernikahan", "variant", ("name", "souvenir pernikahan")),
+    # Affixes (Indonesian stems, PySastrawi): the buyer's form of the word is not the name's
+    ("nikah souvenir", "affix", ("name", "souvenir pernikahan")),
+    ("lukis kaca", "affix", ("name", "lukisan kaca")),
+    ("gantung kunci", "affix", ("name", "gantungan kunci")),
+    ("tas rajutan", "affix", ("name", "tas rajut")),
+    ("sarung tenunan", "affix", ("name", "sarung tenun")),
+    ("jahitan kebaya", "affix", ("name", "jahit kebaya")),
     # Store names
     ("keripik tempe bu sri", "store", ("store", "Keripik Tempe Bu Sri")),
     ("kripik tempe bu sri", "store", ("store", "Keripik Tempe Bu Sri")),

@@ -231,6 +231,8 @@ class ListingQuery:
     # the index knows a typed word under another spelling only.
     corrected: tuple[str, ...] = ()
     exact: bool = False  # the typed words only: no variants, no correction (?exact=1)
+    # Per term, more words of the catalogue it finds: those of the same stem (search_results).
+    expansions: tuple[tuple[str, ...], ...] = ()
 
     @cached_property
     def terms(self) -> tuple[str, ...]:
@@ -242,6 +244,9 @@ class ListingQuery:
         if self.exact:
             return tuple((term,) for term in self.terms)
         words = self.corrected if len(self.corrected) == len(self.terms) else self.terms
+        if len(self.expansions) == len(words):
+            return tuple(tuple(dict.fromkeys((*variants(word), *more)))
+                         for word, more in zip(words, self.expansions))
         return tuple(variants(word) for word in words)
 
     @property

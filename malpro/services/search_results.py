@@ -68,6 +68,8 @@ def search(query: ListingQuery) -> SearchResult:
     if not query.terms:
         return SearchResult(query=query, listing=listing(query))
     vocabulary = current()
+    if not query.exact:
+        query = _with_same_stem(query, vocabulary)
     # A word that no name knows (a typo, or a word of descriptions only): first ask whether the
     # words find anything at all, which is much cheaper than an empty page of ranked tiers.
     known = all(any(vocabulary.knows(v) for v in group) for group in query.groups)
@@ -86,7 +88,7 @@ def search(query: ListingQuery) -> SearchResult:
             return found
     corrected = correct_terms(query.terms)
     if corrected:
-        fixed = replace(query, corrected=corrected)
+        fixed = _with_same_stem(replace(query, corrected=corrected, expansions=()), vocabulary)
         fixed_page = listing(fixed)
         if fixed_page.items or (query.page > 1 and _has_match(fixed)):
             return SearchResult(query=fixed, listing=fixed_page, corrected_query=" ".join(corrected),
@@ -99,9 +101,17 @@ def search(query: ListingQuery) -> SearchResult:
                         suggestion=" ".join(corrected) if corrected else None)
 
 
+def _with_same_stem(query: ListingQuery, vocabulary) -> ListingQuery:
+    """`query` also finding the catalogue's words of the same stem as its words (Indonesian
+    affixes: "nikah" finds "pernikahan", "anyam" finds "anyaman"), ranked with the variants."""
+    words = query.corrected if len(query.corrected) == len(query.terms) else query.terms
+    more = tuple(vocabulary.same_stem(word) for word in words)
+    return replace(query, expansions=more) if any(more) else query
+
+
 def _place_result(query: ListingQuery, place: Place, stores: list) -> SearchResult | None:
     """The products of the stores in `place`, under the query's other filters, or None."""
-    in_place = replace(query, q="", corrected=(), kecamatan=place.kecamatan,
+    in_place = replace(query, q="", corrected=(), expansions=(), kecamatan=place.kecamatan,
                        kelurahan=place.name if place.kind == "kelurahan" else None,
                        sort=None if query.sort == "relevance" else query.sort)
     page = listing(in_place)

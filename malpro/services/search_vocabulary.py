@@ -20,6 +20,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import g, has_request_context
 from rapidfuzz import process
@@ -34,6 +35,8 @@ from malpro.services.search_spelling import normalise, variants
 VOCABULARY_MAX_AGE = 300.0  # seconds
 VERSION_TABLE = "product_search_version"
 MIN_CORRECTED_LENGTH = 4
+MIN_STEMMED_LENGTH = 5
+MAX_SAME_STEM = 4  # words of the same stem a query word brings along
 
 _VERSION = text(f"SELECT version FROM {VERSION_TABLE}")
 _PRODUCT_NAMES = text(
@@ -41,6 +44,22 @@ _PRODUCT_NAMES = text(
     "WHERE stores.status = 'verified' AND products.is_active = :active GROUP BY products.name")
 _STORES = text("SELECT id, slug, name, kecamatan, kelurahan FROM stores WHERE status = 'verified' "
                "ORDER BY id")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Indonesian stem of a folded word (PySastrawi: "pernikahan" -> "nikah"); short words
+    and words with digits are their own stem. Kept per process: a word's stem never changes."""
+    if len(word) < MIN_STEMMED_LENGTH or not word.isalpha():
+        return word
+    return _stemmer().stem(word) or word
 
 
 def max_edits(word: str) -> int:
@@ -83,6 +102,7 @@ class Vocabulary:
     key_list: list[str] = field(default_factory=list)
     keys_by_length: dict[int, list[str]] = field(default_factory=dict)
     stores: tuple[StoreEntry, ...] = ()
+    by_stem: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stem -> words, most used first
     store_words: list[str] = field(default_factory=list)  # sorted words of store names
     stores_by_word: dict[str, frozenset[int]] = field(default_factory=dict)  # word -> store indexes
 
@@ -100,6 +120,11 @@ class Vocabulary:
         """Whether `word` is a word of the vocabulary or the start of one."""
         at = bisect.bisect_left(self.words, word)
         return at < len(self.words) and self.words[at].startswith(word)
+
+    def same_stem(self, word: str) -> tuple[str, ...]:
+        """Other words of the vocabulary with the stem of `word` that it does not already find
+        as a prefix ("nikah" -> "pernikahan", "lukis" -> "lukisan")."""
+        return tuple(w for w in self.by_stem.get(stem(word), ()) if not w.startswith(word))[:MAX_SAME_STEM]
 
     def correct(self, word: str) -> str | None:
         """The vocabulary word `word` was meant to be, or None (it is known, or nothing close)."""
@@ -142,12 +167,16 @@ def _build(version: int | None) -> Vocabulary:
     keys: dict[str, str] = {}
     for word in sorted(words, key=lambda w: (-counts[w], w)):
         keys.setdefault(normalise(word), word)
+    by_stem: dict[str, list[str]] = {}
+    for word in sorted(words, key=lambda w: (-counts[w], w)):
+        by_stem.setdefault(stem(word), []).append(word)
     key_list = sorted(k for k in keys if len(k) >= 2)
     by_length: dict[int, list[str]] = {}
     for key in key_list:
         by_length.setdefault(len(key), []).append(key)
     return Vocabulary(version=version, loaded_at=time.monotonic(), counts=counts, words=words,
                       keys=keys, key_list=key_list, keys_by_length=by_length, stores=tuple(stores),
+                      by_stem={k: tuple(v) for k, v in by_stem.items()},
                       store_words=sorted(by_word), stores_by_word={w: frozenset(i) for w, i in by_word.items()})
 
 

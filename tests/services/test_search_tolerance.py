@@ -8,7 +8,7 @@ from malpro.models import Product, Store
 from malpro.services import search_results
 from malpro.services.catalog import ListingQuery
 from malpro.services.search_spelling import normalise, variants
-from malpro.services.search_vocabulary import correct_terms, matching_stores, max_edits, place_named
+from malpro.services.search_vocabulary import correct_terms, matching_stores, max_edits, place_named, stem
 
 
 def result(q: str, **fields):
@@ -105,6 +105,17 @@ def test_ranking_exact_then_prefix_then_variant_and_stock_first(make):
     db.session.commit()
     order = [item.id for item in result("keripik").listing.items]
     assert order == [service.id, exact.id, exact_sold_out.id, prefix.id, variant.id]
+
+
+def test_words_of_the_same_stem_find_each_other(make):
+    store = make.store(name="Sanggar Uji")
+    make.product(store=store, name="Souvenir Pernikahan Kipas", stock=5)
+    make.product(store=store, name="Tas Rajut Merah", stock=5)
+    db.session.commit()
+    assert names("nikah") == ["Souvenir Pernikahan Kipas"]
+    assert names("tas rajutan") == ["Tas Rajut Merah"]
+    assert names("nikah", exact=True) == []
+    assert stem("pernikahan") == "nikah" and stem("kopi") == "kopi"
 
 
 # --- Stores and places --------------------------------------------------------------------
