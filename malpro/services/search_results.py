@@ -74,8 +74,11 @@ def search(query: ListingQuery) -> SearchResult:
     # words find anything at all, which is much cheaper than an empty page of ranked tiers.
     known = all(any(vocabulary.knows(v) for v in group) for group in query.groups)
     page = listing(query) if known or any_listed(query) else _empty(query)
-    place = place_named(query.q)
-    stores = matching_stores(query.terms, STORE_MATCHES) if query.page == 1 and not query.exact else []
+    # Within one store (the API's /stores/<slug>/products) places and other stores mean nothing.
+    within_store = query.store_id is not None
+    place = None if within_store else place_named(query.q)
+    stores = (matching_stores(query.terms, STORE_MATCHES)
+              if query.page == 1 and not query.exact and not within_store else [])
     if page.items or (query.page > 1 and _has_match(query)):
         return SearchResult(query=query, listing=page, place=place, stores=stores)
     if query.exact:

@@ -29,3 +29,12 @@ def test_exact_must_be_0_or_1(api, shelf):
     response = api.get("/products?q=keripk&exact=abc")
     assert response.status_code == 400 and "exact" in response.get_json()["error"]["fields"]
     assert api.get("/products?q=keripik&exact=0").get_json()["total"] == 2
+
+
+def test_store_products_forgive_typos_without_places_or_stores(api, make):
+    store = make.store(name="Toko Sukun Jaya", slug="toko-sukun-jaya", kecamatan="Sukun", kelurahan="Bandungrejosari")
+    make.product(store=store, name="Keripik Tempe Pedas", stock=3)
+    db.session.commit()
+    body = api.get("/stores/toko-sukun-jaya/products?q=keripk").get_json()
+    assert body["corrected_query"] == "keripik" and body["total"] == 1
+    assert api.get("/stores/toko-sukun-jaya/products?q=kedungkandang").get_json()["items"] == []
