@@ -125,6 +125,65 @@ def order_total(group, mode: str | None) -> int:
     return group.subtotal + (group.store.delivery_fee if mode == "delivery" else 0)
 
 
+def offered_modes(store) -> list[str]:
+    return [m for m, ok in (("delivery", store.offers_delivery), ("pickup", store.offers_pickup)) if ok]
+
+
+@dataclass
+class StoreTotal:
+    group: object  # services.cart.CartGroup
+    chosen: bool
+    mode: str | None
+
+    @property
+    def fee(self) -> int:
+        return self.group.store.delivery_fee if self.mode == "delivery" else 0
+
+    @property
+    def total(self) -> int:
+        return self.group.subtotal + self.fee
+
+
+@dataclass
+class Summary:
+    """What the checkout page shows before it is submitted: per store its subtotal, the fee of
+    the chosen mode and the order's total, the grand total, and the guard's warnings."""
+
+    stores: list[StoreTotal]
+    guard: Guard
+
+    @property
+    def chosen(self) -> list[StoreTotal]:
+        return [s for s in self.stores if s.chosen]
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.chosen)
+
+    @property
+    def fees(self) -> int:
+        return sum(s.fee for s in self.chosen)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for w in (self.guard.count_problem(len(self.chosen)) if self.chosen else None,
+                            self.guard.value_problem(self.total) if self.chosen else None) if w]
+
+
+def summarize(cart, buyer_id: int, chosen: set[int] | None, requested: dict) -> Summary:
+    """The checkout's figures for the stores `chosen` (None: every orderable store) in the
+    `requested` modes (store id -> mode; a missing or unoffered mode falls back to the
+    store's first)."""
+    stores = []
+    for group in cart.groups:
+        offered = offered_modes(group.store)
+        mode = requested.get(group.store.id)
+        mode = mode if mode in offered else (offered[0] if offered else None)
+        picked = group.orderable and (chosen is None or group.store.id in chosen)
+        stores.append(StoreTotal(group=group, chosen=picked, mode=mode))
+    return Summary(stores=stores, guard=guard_for(buyer_id))
+
+
 @dataclass
 class DeliveryAddress:
     recipient: str
@@ -284,7 +343,7 @@ def _choose_modes(groups, fulfilment: dict) -> dict[int, str]:
     for group in groups:
         store = group.store
         mode = fulfilment.get(str(store.id))
-        offered = [m for m, ok in (("delivery", store.offers_delivery), ("pickup", store.offers_pickup)) if ok]
+        offered = offered_modes(store)
         if mode is None and len(offered) == 1:
             mode = offered[0]
         if mode not in FULFILMENT_MODES:
