@@ -34,9 +34,10 @@
       return;
     }
     event.preventDefault();
-    var label = field.id ? document.querySelector("label[for='" + field.id + "']") : null;
-    var legend = target.querySelector ? target.querySelector("legend") : null;
-    (label || legend || field).scrollIntoView({ block: "start" });
+    // The field's box (label, input, hint) or the fieldset; their scroll-margin (app.css)
+    // keeps them clear of the sticky header.
+    var box = target.matches("fieldset") ? target : (field.closest(".field") || field);
+    box.scrollIntoView({ block: "start" });
     field.focus({ preventScroll: true });
   });
 
