@@ -24,7 +24,6 @@ from malpro.models import Address, CartItem, Checkout, Order, OrderEvent, OrderI
 from malpro.reference import regions
 from malpro.services import notifications
 from malpro.services.cart import get_cart, limit_message, line_problem, own_store_message, store_problem
-from malpro.services.products import per_order_limit
 from malpro.services.errors import (
     ForbiddenError,
     OutOfStockError,
@@ -32,6 +31,7 @@ from malpro.services.errors import (
     TooManyPendingOrdersError,
     ValidationError,
 )
+from malpro.services.products import per_order_limit
 from malpro.services.validation import normalize_phone, validate_location
 
 FULFILMENT_MODES = ("delivery", "pickup")
