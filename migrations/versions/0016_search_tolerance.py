@@ -12,13 +12,13 @@ these triggers with the old table and must create them again (SQLITE_TRIGGERS); 
 tests fail if it does not.
 
 Revision ID: 0016
-Revises: 0003
+Revises: 0010
 Create Date: 2026-12-05 19:40:00
 """
 from alembic import op
 
 revision = "0016"
-down_revision = "0003"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
