@@ -82,6 +82,7 @@ class Message:
 
 
 _NOTE = (("note", _l("Catatan: %(note)s")),)
+_STATUS_TITLE = _l("Pesanan %(code)s: %(status)s")
 _REASON = (("reason", _l("Alasan: %(reason)s")),)
 
 MESSAGES: dict[str, Message] = {
@@ -89,16 +90,16 @@ MESSAGES: dict[str, Message] = {
     "order.new": Message(_l("Pesanan baru %(code)s: %(total)s"),
                          _l("%(buyer)s memesan %(items)s (%(fulfilment)s)."), kind="order.new"),
     # To the buyer, when the seller moves their order.
-    "order.confirmed": Message(_l("%(status)s: pesanan %(code)s di %(store)s"),
+    "order.confirmed": Message(_STATUS_TITLE,
                                _l("%(store)s menerima pesanan Anda: %(items)s, total %(total)s."), extras=_NOTE),
-    "order.shipped": Message(_l("%(status)s: pesanan %(code)s dari %(store)s"),
-                             _l("%(items)s sedang diantar. Siapkan uang tunai %(total)s."), extras=_NOTE),
-    "order.ready": Message(_l("%(status)s: pesanan %(code)s di %(store)s"),
-                           _l("%(items)s siap diambil. Bayar %(total)s saat mengambil."), extras=_NOTE),
-    "order.completed": Message(_l("%(status)s: pesanan %(code)s dari %(store)s"),
-                               _l("%(items)s sudah dibayar %(total)s. Bagaimana barangnya? Beri ulasan."),
+    "order.shipped": Message(_STATUS_TITLE,
+                             _l("%(store)s sedang mengantar %(items)s. Siapkan uang tunai %(total)s."), extras=_NOTE),
+    "order.ready": Message(_STATUS_TITLE,
+                           _l("%(items)s siap diambil di %(store)s. Bayar %(total)s saat mengambil."), extras=_NOTE),
+    "order.completed": Message(_STATUS_TITLE,
+                               _l("%(items)s dari %(store)s sudah dibayar %(total)s. Bagaimana barangnya? Beri ulasan."),
                                extras=_NOTE),
-    "order.cancelled": Message(_l("%(status)s: pesanan %(code)s di %(store)s"),
+    "order.cancelled": Message(_STATUS_TITLE,
                                _l("%(store)s membatalkan pesanan Anda (%(items)s, %(total)s)."), extras=_NOTE),
     # To the seller, when the buyer cancels.
     "order.cancelled_by_buyer": Message(_l("Pembeli membatalkan pesanan %(code)s (%(total)s)"),
@@ -107,9 +108,9 @@ MESSAGES: dict[str, Message] = {
     # To the seller, about their store and products.
     "store.verify": Message(_l("Toko %(store)s sudah diverifikasi. Produk Anda kini tampil di Malpro."),
                             extras=_REASON),
-    "store.reject": Message(_l("Pengajuan toko %(store)s ditolak."),
-                            _l("Perbaiki data atau dokumen Anda lalu ajukan ulang dari halaman Toko Saya."),
-                            extras=_REASON),
+    # The reason first, then what to do (an extra line keyed on a parameter that is always there).
+    "store.reject": Message(_l("Pengajuan toko %(store)s ditolak."), extras=_REASON + (
+        ("store", _l("Perbaiki data atau dokumen Anda lalu ajukan ulang dari halaman Toko Saya.")),)),
     "store.suspend": Message(_l("Toko %(store)s dibekukan sementara."), extras=_REASON),
     "store.reinstate": Message(_l("Toko %(store)s aktif kembali."), extras=_REASON),
     "product.takedown": Message(_l("Produk %(product)s diturunkan oleh admin."), extras=_REASON),
