@@ -354,16 +354,17 @@ def _add_ratings(reviews: list[dict]) -> None:
 
 
 def _notify(ids, orders, extras, items, now) -> None:
-    """Notifications of the last days for the demo seller and the demo buyer (older ones read),
+    """Notifications of the last weeks for the demo seller and the demo buyer (older ones read),
     stored like the services store them: message key and parameters, rendered when shown."""
     rows = []
     for order_id, row, (shop, buyer), order_items in zip(ids, orders, extras, items):
-        if now - row["created_at"] > timedelta(days=20) or not (shop.featured or buyer.main):
+        age = now - row["created_at"]
+        if not ((shop.featured and age < timedelta(days=20)) or (buyer.main and age < timedelta(days=62))):
             continue
         code = f"MLP-{to_wib(row['created_at']):%Y%m%d}-{order_id:06d}"
         params = {"code": code, "store": shop.name, "buyer": buyer.name, "total": row["total"],
                   "items": [[item["name"], item["quantity"]] for item in order_items], "fulfilment": row["fulfilment"]}
-        if shop.featured:
+        if shop.featured and age < timedelta(days=20):
             rows.append(_notification(shop.owner_id, "order.new", params, f"/seller/pesanan/{code}",
                                       row["created_at"], read=row["status"] != "pending"))
         if buyer.main and row["status"] != "pending":
