@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from malpro.database import commit_keeping_loaded, immediate_transaction
 from malpro.extensions import db
-from malpro.formatting import to_wib
+from malpro.formatting import rupiah, to_wib
 from malpro.models import Address, CartItem, Checkout, Order, OrderEvent, OrderItem, Product, User, utcnow
 from malpro.reference import regions
 from malpro.services import notifications
