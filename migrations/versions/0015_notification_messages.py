@@ -6,14 +6,14 @@ language when shown. Existing rows keep both columns NULL and show their stored 
 Plain ADD COLUMN (nullable), so SQLite does not rebuild the table.
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0016
 Create Date: 2026-12-05 20:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
