@@ -101,11 +101,12 @@ def asn_totals(rows: list[dict]) -> dict:
             "spent": sum(r["spent"] for r in rows), "spent_outside": sum(r["spent_outside"] for r in rows)}
 
 
-def opd_employees(opd_id: int, period: Period, minimum: int | None = None,
+def opd_employees(opd_id: int | None, period: Period, minimum: int | None = None,
                   confirmed_only: bool = False) -> list[dict]:
-    """One OPD's staff with a profile and their spending in the period, both parts (NIP
-    included: for admins and the OPD's coordinators). Every profile status is listed unless
-    `confirmed_only`; `counted` says whether the person counts in participation."""
+    """One OPD's staff with a profile (every OPD's with `opd_id` None) and their spending in
+    the period, both parts (NIP included: for admins and the OPD's coordinators). Every
+    profile status is listed unless `confirmed_only`; `counted` says whether the person
+    counts in participation."""
     minimum = get_monthly_minimum() if minimum is None else minimum
     malpro, outside = _malpro_spending(period), _outside_spending(period)
     spent = func.coalesce(malpro.c.spent, 0)
@@ -117,8 +118,9 @@ def opd_employees(opd_id: int, period: Period, minimum: int | None = None,
              .join(AsnProfile, AsnProfile.user_id == User.id)
              .outerjoin(malpro, malpro.c.buyer_id == User.id)
              .outerjoin(outside, outside.c.user_id == User.id)
-             .where(AsnProfile.opd_id == opd_id)
              .order_by((spent + spent_outside).desc(), User.name, User.id))
+    if opd_id is not None:
+        query = query.where(AsnProfile.opd_id == opd_id)
     if confirmed_only:
         query = query.where(AsnProfile.status == "confirmed")
     rows = []
