@@ -206,4 +206,4 @@ def purchase_json(purchase: OutsidePurchase) -> dict:
     return {"id": purchase.id, "date": purchase.purchase_date.isoformat(), "shop_name": purchase.shop_name,
             "kecamatan": purchase.kecamatan, "kelurahan": purchase.kelurahan, "amount": purchase.amount,
             "description": purchase.description, "status": purchase.status, "reason": purchase.reason,
-            "photo_url": url_for("shop.outside_purchase_photo", purchase_id=purchase.id, size="besar")}
+            "photo_url": url_for("api.outside_purchase_photo", purchase_id=purchase.id)}
