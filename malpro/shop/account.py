@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from malpro.downloads import file_response
 from malpro.forms import show_domain_error
-from malpro.services import asn, catalog, officers, participation, report_tables, reports
+from malpro.services import asn, catalog, mentoring, officers, participation, report_tables, reports
 from malpro.services.errors import DomainError
 from malpro.shop import bp
 from malpro.templating import category_name
@@ -100,11 +100,19 @@ def _category_names() -> dict[str, str]:
     return {c.slug: category_name(c) for c in catalog.all_categories()}
 
 
+def _mentor_rows(figures) -> list[dict]:
+    """Per mentoring agency over the page's months; empty while no store has one."""
+    period = reports.Period(figures.first, reports.Period.month(figures.last.year, figures.last.month).date_to)
+    rows = mentoring.by_mentor(period)
+    return rows if any(r["opd_code"] for r in rows) else []
+
+
 @bp.get("/transparansi", endpoint="transparency")
 def transparency():
     figures = reports.transparency()
     response = make_response(render_template("shop/transparency.html", figures=figures,
-                                             category_names=_category_names()))
+                                             category_names=_category_names(),
+                                             mentors=_mentor_rows(figures)))
     # The same aggregates for everyone: browsers and proxies may keep them a few minutes.
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
@@ -116,6 +124,8 @@ def transparency_export(slug: str, ext: str):
         abort(404)
     figures = reports.transparency()
     tables = report_tables.transparency_tables(figures, _category_names())
+    mentor = report_tables.mentor_table(_mentor_rows(figures))
+    tables[mentor.slug] = mentor
     if slug not in tables:
         abort(404)
     table = tables[slug]
