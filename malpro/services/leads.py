@@ -50,14 +50,15 @@ def leads(status: str | None = None) -> list[dict]:
 
 def _most_used_names() -> dict[str, str]:
     """The spelling most reports used for each shop, to show one name per lead."""
-    best: dict[str, tuple[int, str]] = {}
-    for key, name, n in db.session.execute(
-            select(OutsidePurchase.shop_key, OutsidePurchase.shop_name, func.count())
+    best: dict[str, tuple[int, int, str]] = {}
+    for key, name, n, first in db.session.execute(
+            select(OutsidePurchase.shop_key, OutsidePurchase.shop_name, func.count(), func.min(OutsidePurchase.id))
             .where(OutsidePurchase.status == "approved")
             .group_by(OutsidePurchase.shop_key, OutsidePurchase.shop_name)):
-        if key not in best or n > best[key][0] or (n == best[key][0] and name < best[key][1]):
-            best[key] = (n, name)
-    return {key: name for key, (_n, name) in best.items()}
+        # Most reports first; on a tie, the spelling reported first.
+        if key not in best or (-n, first) < (-best[key][0], best[key][1]):
+            best[key] = (n, first, name)
+    return {key: name for key, (_n, _first, name) in best.items()}
 
 
 def mark(admin_id: int, key: str, status: str, store_slug: str | None = None, note: str | None = None) -> ShopLead:
