@@ -42,6 +42,7 @@ from malpro.models import (
     utcnow,
 )
 from malpro.reference import categories, opds, regions
+from malpro.seed_programme import seed_programme
 from malpro.slugs import slugify, unique_slug
 
 DEMO_DOMAIN = "demo.malpro.id"
@@ -455,6 +456,7 @@ def seed_demo(stores: int = 40, products: int = 400, log: Callable[[str], object
 
     created_stores = _create_stores(stores, admin.id, password_hash, now, log)
     created_products = _create_products(products, now, log)
+    seed_programme(admin.id, log)
     totals = _demo_totals()
     log(f"Data demo: {created_stores} toko dan {created_products} produk baru; total {totals}.")
     return totals

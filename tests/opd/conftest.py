@@ -37,10 +37,10 @@ class UserClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-def login(app, user: User):
+def login(app, user: User, password: str = PASSWORD):
     app.test_client_class = UserClient
     client = app.test_client()
-    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    response = client.post("/auth/login", data={"email": user.email, "password": password})
     assert response.status_code == 302
     client.user = user
     return client
