@@ -15,10 +15,11 @@ other way round)."""
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from malpro.extensions import db
 from malpro.models import AsnProfile, AuditLog, Opd, OpdOfficer, Setting, User, utcnow
-from malpro.services.errors import NotFoundError, ValidationError
+from malpro.services.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from malpro.services.validation import normalize_nip
 
 KINDS = ("asn", "non_asn")
@@ -110,6 +111,8 @@ def decide_profile(actor_id: int, user_id: int, decision: str, reason: str | Non
     profile = profile_of(user_id)
     if actor is None or profile is None or not can_decide_for(actor, profile.opd_id):
         raise NotFoundError()
+    if actor_id == user_id and not actor.is_admin:
+        raise ForbiddenError(_("Profil Anda sendiri dikonfirmasi oleh koordinator lain atau admin."))
     reason = " ".join((reason or "").split())
     if decision not in DECISIONS:
         raise ValidationError(fields={"decision": _("Pilih konfirmasi atau tolak.")})
@@ -146,7 +149,13 @@ def decide_profile(actor_id: int, user_id: int, decision: str, reason: str | Non
     for other in displaced:
         with in_language_of(other.user_id):
             notify(other.user_id, "asn_profile", _("Profil ASN Anda ditolak"), other.reason, link)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two coordinators confirming two claims on one NIP at the same moment: the partial
+        # unique index lets one win; the other is asked to look again.
+        db.session.rollback()
+        raise ConflictError(_("NIP ini baru saja dikonfirmasi untuk akun lain. Muat ulang halaman.")) from None
     return profile
 
 

@@ -143,6 +143,10 @@ def test_unconfirmed_and_rejected_profiles_do_not_count(app, programme, make):
     assert (_row("DISKOMINFO")["employees"], _row("DISKOMINFO")["reached_minimum"], _row("DISKOMINFO")["spent"]) \
         == (1, 1, 400_000)
     assert "Dikonfirmasi OPD" in employee.get("/akun").get_data(as_text=True)
+    # A coordinator does not confirm their own profile.
+    asn.set_profile(programme.coordinator_a.id, "non_asn", None, "DISKOMINFO")
+    coordinator.post(f"/opd/pegawai/{programme.coordinator_a.id}/keputusan", data={"decision": "confirm"})
+    assert asn.profile_of(programme.coordinator_a.id).status == "unconfirmed"
     # Saving the same values again keeps the decision; a change does not.
     asn.set_profile(programme.staff_a.id, "asn", NIP_A, "DISKOMINFO")
     assert asn.profile_of(programme.staff_a.id).status == "confirmed"
