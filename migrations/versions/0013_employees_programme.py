@@ -5,14 +5,14 @@ onboarding leads' marks, the reminders sent, and stores' mentoring agency (binaa
 Existing profiles become `unconfirmed`: nobody has checked them yet.
 
 Revision ID: 0013
-Revises: 0003
+Revises: 0010
 Create Date: 2026-12-05 19:50:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0003"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
