@@ -145,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
     from malpro.api import bp as api_bp
     from malpro.auth import bp as auth_bp
     from malpro.health import bp as health_bp
+    from malpro.opd import bp as opd_bp
     from malpro.seller import bp as seller_bp
     from malpro.shop import bp as shop_bp
 
@@ -152,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(seller_bp, url_prefix="/seller")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(opd_bp, url_prefix="/opd")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health_bp)
 

@@ -11,6 +11,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
     register_backup_commands(app)
+    app.cli.add_command(remind_asn_command)
 
 
 @click.command("create-admin")
@@ -41,3 +42,22 @@ def seed_demo_command(stores: int, products: int) -> None:
 
     counts = seed_demo(stores=stores, products=products, log=click.echo)
     click.echo(f"Data demo siap: {counts}")
+
+
+@click.command("remind-asn")
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD",
+              help="Act as if today (WIB) were this day; default: today.")
+@with_appcontext
+def remind_asn_command(day: str | None) -> None:
+    """Remind employees below the monthly minimum (from the 20th) and send coordinators their
+    OPD's summary (from the 25th); once per person and month, however often it runs."""
+    from datetime import date
+
+    from malpro.services.reminders import send_reminders
+
+    try:
+        today = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--date") from None
+    sent = send_reminders(today)
+    click.echo(f"Pengingat terkirim: {sent['employees']} pegawai, {sent['coordinators']} koordinator.")

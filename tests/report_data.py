@@ -117,9 +117,9 @@ def build() -> ReportData:
     plain = _user("Pembeli Umum", "umum@example.com", phone="6281311110004")
     db.session.flush()
     db.session.add_all([
-        AsnProfile(user_id=asn1.id, kind="asn", nip=NIP_1, opd_id=opds["DISKOMINFO"].id),
-        AsnProfile(user_id=asn2.id, kind="non_asn", nip=None, opd_id=opds["DISKOMINFO"].id),
-        AsnProfile(user_id=asn3.id, kind="asn", nip=NIP_3, opd_id=opds["DINKES"].id),
+        AsnProfile(user_id=asn1.id, kind="asn", nip=NIP_1, opd_id=opds["DISKOMINFO"].id, status="confirmed"),
+        AsnProfile(user_id=asn2.id, kind="non_asn", nip=None, opd_id=opds["DISKOMINFO"].id, status="confirmed"),
+        AsnProfile(user_id=asn3.id, kind="asn", nip=NIP_3, opd_id=opds["DINKES"].id, status="confirmed"),
     ])
     data.buyers = {"asn1": asn1, "asn2": asn2, "asn3": asn3, "plain": plain}
 

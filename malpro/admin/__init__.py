@@ -5,4 +5,4 @@ from malpro.auth.decorators import guard_blueprint
 bp = Blueprint("admin", __name__)
 guard_blueprint(bp, "admin")
 
-from malpro.admin import manage, reports, routes  # noqa: E402,F401
+from malpro.admin import manage, programme, reports, routes  # noqa: E402,F401

@@ -16,7 +16,7 @@ from malpro.admin import bp
 from malpro.downloads import file_response
 from malpro.forms import show_domain_error
 from malpro.htmx import is_htmx, vary_on_htmx
-from malpro.services import asn, catalog, report_tables, reports
+from malpro.services import asn, catalog, participation, report_tables, reports
 from malpro.services.errors import DomainError
 from malpro.services.orders import STATUS_LABELS
 from malpro.templating import category_name
@@ -147,9 +147,8 @@ def asn_opd(code: str):
     minimum = asn.get_monthly_minimum()
     employees = reports.opd_employees(opd.id, month, minimum=minimum)
     return render_template("admin/asn_opd.html", opd=opd, month=month, month_error=error, employees=employees,
-                           minimum=minimum, kind_label=asn.kind_label,
-                           reached=sum(1 for e in employees if e["reached"]),
-                           spent=sum(e["spent"] for e in employees))
+                           minimum=minimum, kind_label=asn.kind_label, status_label=asn.status_label,
+                           figures=participation.employees_summary(employees))
 
 
 @bp.get("/asn/unduh.<ext>")

@@ -9,7 +9,7 @@ from malpro.api.auth import token_required
 from malpro.api.inputs import BadRequestError, choice_arg, json_body, paginated
 from malpro.api.serializers import store_for_admin
 from malpro.models import STORE_STATUSES, Store
-from malpro.services import reports, verification
+from malpro.services import asn, reports, verification
 
 
 @bp.get("/admin/stores")
@@ -30,6 +30,15 @@ def admin_decide(store_id: int):
     body = json_body({"decision": str, "reason": (str, type(None))}, required=("decision",))
     store = verification.decide(store_id, g.api_user_id, body["decision"], body.get("reason"))
     return jsonify(store_for_admin(store))
+
+
+@bp.post("/admin/asn/profiles/<int:user_id>/decision")
+@token_required("admin")
+def admin_decide_asn_profile(user_id: int):
+    """Confirm or reject (reason required) an employee's profile; only confirmed ones count."""
+    body = json_body({"decision": str, "reason": (str, type(None))}, required=("decision",))
+    profile = asn.decide_profile(g.api_user_id, user_id, body["decision"], body.get("reason"))
+    return jsonify({"user_id": user_id, **asn.profile_json(profile)})
 
 
 @bp.get("/admin/reports/summary")

@@ -156,8 +156,34 @@ SCHEMAS = {
         "store": nullable(obj({"id": INT, "slug": STR, "status": enum(STORE_STATUSES)})),
         "asn": nullable(ref("AsnProfile")),
     }),
-    "AsnProfile": obj({"kind": enum(("asn", "non_asn")), "nip": nullable(STR), "opd_code": STR},
-                      description="Profil ASN/non-ASN; NIP hanya untuk ASN (18 digit)."),
+    "AsnProfile": obj({"kind": enum(("asn", "non_asn")), "nip": nullable(STR), "opd_code": STR,
+                       "status": enum(("unconfirmed", "confirmed", "rejected")), "reason": nullable(STR)},
+                      description="Profil ASN/non-ASN; NIP hanya untuk ASN (18 digit). Dihitung dalam partisipasi "
+                                  "hanya setelah dikonfirmasi OPD (`status`); `reason` alasan penolakan."),
+    "AsnProfileMonth": obj({
+        "kind": enum(("asn", "non_asn")), "nip": nullable(STR), "opd_code": STR,
+        "status": enum(("unconfirmed", "confirmed", "rejected")), "reason": nullable(STR),
+        "month": obj({"month": STR, "minimum": RUPIAH, "spent_malpro": RUPIAH, "spent_outside": RUPIAH,
+                      "reached": BOOL})},
+        description="Profil dan bulan ini (WIB): belanja di Malpro (pesanan selesai) dan luar Malpro (laporan "
+                    "disetujui) selalu terpisah; `reached` bila jumlah keduanya mencapai minimum."),
+    "AdminAsnProfile": obj({
+        "user_id": INT, "kind": enum(("asn", "non_asn")), "nip": nullable(STR), "opd_code": STR,
+        "status": enum(("unconfirmed", "confirmed", "rejected")), "reason": nullable(STR)}),
+    "AsnDecisionInput": obj({"decision": enum(("confirm", "reject")), "reason": nullable(STR)},
+                            required=["decision"]),
+    "OutsidePurchase": obj({
+        "id": INT, "date": {"type": "string", "format": "date"}, "shop_name": STR, "kecamatan": STR,
+        "kelurahan": STR, "amount": RUPIAH, "description": STR,
+        "status": enum(("pending", "approved", "rejected")), "reason": nullable(STR), "photo_url": STR},
+        description="Belanja langsung di UMKM Kota Malang di luar Malpro."),
+    "OutsidePurchasePage": page_of("OutsidePurchase"),
+    "OutsidePurchaseInput": {
+        "type": "object", "additionalProperties": False,
+        "required": ["date", "shop_name", "kecamatan", "kelurahan", "amount", "description", "photo"],
+        "properties": {"date": {"type": "string", "format": "date"}, "shop_name": STR, "kecamatan": STR,
+                       "kelurahan": STR, "amount": {"type": "integer", "minimum": 1000, "maximum": 5000000},
+                       "description": STR, "photo": {"type": "string", "format": "binary"}}},
     "AsnProfileInput": obj({"kind": enum(("asn", "non_asn")), "nip": nullable(STR), "opd_code": STR},
                            required=["kind", "opd_code"]),
     "RegisterInput": obj({"name": STR, "email": STR, "password": {"type": "string", "minLength": 8},
@@ -250,8 +276,10 @@ SCHEMAS = {
         "by_kecamatan": array(obj({"kecamatan": STR, "orders": INT, "gmv": RUPIAH})),
         "by_fulfilment": array(obj({"mode": enum(FULFILMENT_MODES), "orders": INT, "gmv": RUPIAH})),
         "asn": obj({"monthly_minimum": RUPIAH, "by_opd": array(obj({
-            "opd_code": STR, "name": STR, "employees": INT, "reached_minimum": INT, "spent": RUPIAH}))}),
-    }, description="`gmv` dan setiap `spent` hanya menghitung pesanan selesai."),
+            "opd_code": STR, "name": STR, "employees": INT, "reached_minimum": INT, "spent": RUPIAH,
+            "spent_outside": RUPIAH}))}),
+    }, description="`gmv` dan setiap `spent` hanya menghitung pesanan selesai; `spent_outside` belanja luar "
+                   "Malpro yang disetujui OPD, selalu terpisah. `employees`: profil yang dikonfirmasi OPD."),
 }
 
 # --- parameters and responses ---------------------------------------------------------------
@@ -271,6 +299,8 @@ PARAMETERS = {
     "StoreSlug": _param("slug", "path", STR, "Slug toko."),
     "DocumentId": _param("document_id", "path", INT, "Id dokumen."),
     "StoreId": _param("store_id", "path", INT, "Id toko."),
+    "PurchaseId": _param("purchase_id", "path", INT, "Id laporan belanja luar Malpro."),
+    "UserId": _param("user_id", "path", INT, "Id akun pegawai."),
     "OrderStatus": _param("status", "query", enum(ORDER_STATUSES), "Hanya pesanan berstatus ini."),
     "Q": _param("q", "query", STR,
                 "Kata pencarian. Salah ketik dan ejaan lain (kripik/keripik, sambel/sambal) ditoleransi: "
@@ -334,6 +364,8 @@ def _op(op_id: str, tag: str, summary: str, ok: tuple, *, auth: str | None = Non
         success["content"] = {t: {"schema": {"type": "string", "format": "binary"}}
                               for t in ("application/pdf", "image/jpeg", "image/png")}
         success["headers"] = {"Content-Disposition": {"schema": STR, "description": "attachment; filename=…"}}
+    elif schema == "image":
+        success["content"] = {"image/webp": {"schema": {"type": "string", "format": "binary"}}}
     elif schema == "html":
         success["content"] = {"text/html": {"schema": STR}}
     elif schema == "document":
@@ -386,9 +418,29 @@ PATHS = {
     },
     "/me": {"get": _op("me", "Akun", "Akun pemanggil", (200, "User", "Akun, tokonya dan profil ASN-nya."),
                        auth="user")},
-    "/me/asn": {"put": _op("put_asn", "Akun", "Isi profil ASN/non-ASN", (200, "AsnProfile", "Profil tersimpan."),
-                           auth="user", body="AsnProfileInput", errors=(409, 422),
-                           description="NIP yang sudah dipakai akun lain: 409.")},
+    "/me/asn": {
+        "put": _op("put_asn", "Akun", "Isi profil ASN/non-ASN", (200, "AsnProfile", "Profil tersimpan."),
+                   auth="user", body="AsnProfileInput", errors=(422,),
+                   description="Profil baru atau berubah berstatus `unconfirmed` sampai OPD memutuskan. NIP yang "
+                               "juga diklaim akun lain diterima sama saja (tidak pernah diberitahukan); "
+                               "koordinator OPD menentukan pemiliknya."),
+        "get": _op("get_asn", "Akun", "Profil ASN dan belanja bulan ini", (200, "AsnProfileMonth", "Profil."),
+                   auth="user", errors=(404,), description="Tanpa profil: 404."),
+    },
+    "/me/asn/purchases": {
+        "post": _op("report_outside_purchase", "Akun", "Laporkan belanja luar Malpro",
+                    (201, "OutsidePurchase", "Laporan tersimpan, `status: pending`."), auth="user",
+                    body=("multipart", "OutsidePurchaseInput"), errors=(403, 409, 422),
+                    description="Tanggal tidak di masa depan dan paling lama 31 hari lalu; kecamatan/kelurahan "
+                                "Kota Malang; Rp1.000 sampai Rp5.000.000; foto wajib (JPEG, PNG, WebP). Tanpa "
+                                "profil ASN: 403. Sudah 10 laporan menunggu: 409."),
+        "get": _op("list_outside_purchases", "Akun", "Laporan belanja luar Malpro saya",
+                   (200, "OutsidePurchasePage", "Laporan, terbaru dulu."), auth="user",
+                   params=("Page", "PerPage"), errors=(400,)),
+    },
+    "/me/asn/purchases/{purchase_id}/photo": {"get": _op(
+        "outside_purchase_photo", "Akun", "Foto laporan belanja", (200, "image", "Foto (WebP)."), auth="user",
+        params=("PurchaseId",), errors=(404,), description="Hanya untuk pelapornya; lainnya 404.")},
     # Catalogue
     "/regions": {"get": _op("regions", "Katalog", "Kecamatan dan kelurahan Kota Malang",
                             (200, array(ref("Region")), "5 kecamatan dan kelurahannya."))},
@@ -504,6 +556,12 @@ PATHS = {
     "/admin/stores": {"get": _op("admin_stores", "Admin", "Pengajuan dan toko",
                                  (200, "AdminStorePage", "Toko, pengajuan lama dulu."), auth="admin",
                                  params=("StoreStatus", "Page", "PerPage"), errors=(400,))},
+    "/admin/asn/profiles/{user_id}/decision": {"post": _op(
+        "decide_asn_profile", "Admin", "Konfirmasi atau tolak profil ASN",
+        (200, "AdminAsnProfile", "Profil sesudah keputusan."), auth="admin", params=("UserId",),
+        body="AsnDecisionInput", errors=(404, 422),
+        description="confirm, atau reject dengan alasan (wajib). Mengonfirmasi NIP yang juga diklaim akun lain "
+                    "menolak klaim lain itu (pemiliknya diberi tahu). Hanya profil terkonfirmasi yang dihitung.")},
     "/admin/stores/{store_id}/decision": {"post": _op(
         "decide_store", "Admin", "Putuskan pengajuan/toko", (200, "AdminStore", "Toko sesudah keputusan."),
         auth="admin", params=("StoreId",), body="DecisionInput", errors=(404, 409, 422),

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Int
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from malpro.models.base import Base, utcnow
-from malpro.models.user import User
+from malpro.models.user import Opd, User
 
 STORE_STATUSES = ("pending", "verified", "rejected", "suspended")
 
@@ -50,11 +50,17 @@ class Store(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
+    # The agency that mentors this UMKM (binaan), if any: set by an admin ("accepted"), or
+    # chosen by the seller and "pending" until an admin accepts it.
+    mentor_opd_id: Mapped[Optional[int]] = mapped_column(ForeignKey("opds.id"), index=True)
+    mentor_status: Mapped[Optional[str]] = mapped_column(String(10))
+
     # Denormalised from reviews so listings can show and sort by rating without aggregates.
     rating_count: Mapped[int] = mapped_column(Integer, default=0)
     rating_sum: Mapped[int] = mapped_column(Integer, default=0)
 
     owner: Mapped[User] = relationship(back_populates="store")
+    mentor_opd: Mapped[Optional[Opd]] = relationship()
     documents: Mapped[list["StoreDocument"]] = relationship(
         back_populates="store", order_by="StoreDocument.id", cascade="all, delete-orphan"
     )

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from malpro.models.base import Base, utcnow
@@ -35,7 +35,8 @@ class User(UserMixin, Base):
     last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 
     store: Mapped[Optional["Store"]] = relationship(back_populates="owner", uselist=False)
-    asn_profile: Mapped[Optional["AsnProfile"]] = relationship(back_populates="user", uselist=False)
+    asn_profile: Mapped[Optional["AsnProfile"]] = relationship(back_populates="user", uselist=False,
+                                                               foreign_keys="AsnProfile.user_id")
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -57,19 +58,33 @@ class Opd(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+PROFILE_STATUSES = ("unconfirmed", "confirmed", "rejected")
+
+
 class AsnProfile(Base):
     __tablename__ = "asn_profiles"
-    __table_args__ = (CheckConstraint("kind IN ('asn', 'non_asn')", name="kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('asn', 'non_asn')", name="kind"),
+        CheckConstraint("status IN ('unconfirmed', 'confirmed', 'rejected')", name="status"),
+        # Several accounts may claim one NIP (the OPD settles it); only one claim is confirmed.
+        Index("uq_asn_profiles_confirmed_nip", "nip", unique=True,
+              sqlite_where=text("status = 'confirmed'"), postgresql_where=text("status = 'confirmed'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     kind: Mapped[str] = mapped_column(String(10))
-    # One NIP belongs to one account; NULL for non-ASN.
-    nip: Mapped[Optional[str]] = mapped_column(String(18), unique=True)
+    # NULL for non-ASN.
+    nip: Mapped[Optional[str]] = mapped_column(String(18), index=True)
     opd_id: Mapped[int] = mapped_column(ForeignKey("opds.id"), index=True)
+    # Counted in participation only once the OPD (or an admin) confirmed it.
+    status: Mapped[str] = mapped_column(String(12), default="unconfirmed", server_default="unconfirmed")
+    reason: Mapped[Optional[str]] = mapped_column(Text)
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    user: Mapped[User] = relationship(back_populates="asn_profile")
+    user: Mapped[User] = relationship(back_populates="asn_profile", foreign_keys=[user_id])
     opd: Mapped[Opd] = relationship()
 
 

@@ -59,6 +59,7 @@ def ensure_people(password_hash: str, now: datetime, stores: int) -> User:
     if db.session.scalar(select(AsnProfile.id).where(AsnProfile.user_id == buyer.id)) is None:
         opd_id = db.session.scalar(select(Opd.id).where(Opd.code == BUYER_OPD_CODE)) or opd_ids[0]
         db.session.add(AsnProfile(user_id=buyer.id, kind="asn", nip="199003152015032001", opd_id=opd_id,
+                                  status="confirmed", decided_at=now - timedelta(days=189),
                                   updated_at=now - timedelta(days=190)))
     employees, residents = buyer_counts(stores)
     specs = [employee(n) for n in range(1, employees + 1)] + [resident(n) for n in range(1, residents + 1)]
@@ -76,6 +77,9 @@ def ensure_people(password_hash: str, now: datetime, stores: int) -> User:
                 taken.add(spec.nip)
                 profiles.append({"user_id": user_id, "kind": spec.kind, "nip": spec.nip,
                                  "opd_id": opd_ids[spec.opd_index % len(opd_ids)],
+                                 # Confirmed by their OPD (the programme seeder adds profiles
+                                 # still waiting and rejected ones).
+                                 "status": "confirmed", "decided_at": now - timedelta(days=spec.days_ago - 2),
                                  "updated_at": now - timedelta(days=spec.days_ago - 1)})
         if profiles:
             bulk_insert(AsnProfile, profiles)

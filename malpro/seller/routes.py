@@ -153,3 +153,24 @@ class _StoreValues:
             kecamatan=store.kecamatan, kelurahan=store.kelurahan, description=store.description,
             delivery=store.offers_delivery, pickup=store.offers_pickup, delivery_fee=store.delivery_fee,
         )
+
+
+@bp.post("/toko/pembina")
+def choose_mentor():
+    """The seller names their mentoring agency (binaan); an admin accepts it."""
+    from flask_wtf import FlaskForm
+
+    from malpro.services import mentoring
+
+    if current_user.store is None:
+        abort(403)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        store = mentoring.choose_by_seller(current_user.store.id, request.form.get("mentor_opd"))
+    except DomainError as error:
+        flash(" ".join(error.fields.values()) or error.message, "error")
+    else:
+        flash(_("OPD pembina dipilih; menunggu diterima admin.") if store.mentor_status == "pending"
+              else _("OPD pembina tersimpan."), "success")
+    return redirect(url_for("seller.dashboard") + "#store-mentor")

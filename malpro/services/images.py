@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 
 # The public media folders (served by shop.uploaded_file); documents never go through here.
 FOLDERS = ("products", "logos")
+# Private folders: written by the same pipeline, served only by views that check who asks
+# (photos of purchases outside Malpro). Neither shop.uploaded_file nor nginx serves them.
+PRIVATE_FOLDERS = ("purchases",)
 # Pillow identifies the format from the bytes; only these decoders are even tried.
 FORMATS = ("JPEG", "PNG", "WEBP")
 # A phone photo is 12-50 megapixels; a "decompression bomb" claims far more in a tiny file.
@@ -38,7 +41,7 @@ def save_image(file_storage, folder: str, *, thumb_size: int = 400, large_size: 
 
     `file_storage` is a werkzeug FileStorage or any binary file object. Anything that is not
     a sound JPEG, PNG or WebP image within the limits raises ValidationError on `field`."""
-    if folder not in FOLDERS:
+    if folder not in FOLDERS + PRIVATE_FOLDERS:
         raise ValueError(f"unknown media folder {folder!r}")
     data = _read_limited(file_storage, field)
     image = _decode(data, large_size, field)
@@ -74,7 +77,7 @@ def delete_image_files(*paths: str | None) -> None:
         except ValueError:
             log.warning("refused to delete %r: outside the upload folder", relative)
             continue
-        if len(inside.parts) < 2 or inside.parts[0] not in FOLDERS:
+        if len(inside.parts) < 2 or inside.parts[0] not in FOLDERS + PRIVATE_FOLDERS:
             log.warning("refused to delete %r: not a media file", relative)
             continue
         try:

@@ -151,21 +151,61 @@ def fulfilment_label(mode: str) -> str:
 # --- ASN ----------------------------------------------------------------------------------
 
 def participation_table(rows: list[dict], minimum: int) -> Table:
+    """Employees are confirmed profiles; spending di Malpro and luar Malpro kept apart."""
     return Table("partisipasi-asn", _("Partisipasi ASN"), [
         _("Kode OPD"), _("OPD"), _("Pegawai terdaftar"), _("ASN"), _("Non-ASN"),
-        _("Capai minimum (Rp%(n)s)", n=f"{minimum:,}".replace(",", ".")), _("Persentase (%)"), _("Belanja (Rp)")],
+        _("Capai minimum (Rp%(n)s)", n=f"{minimum:,}".replace(",", ".")), _("Persentase (%)"),
+        _("Belanja di Malpro (Rp)"), _("Belanja luar Malpro (Rp)")],
         [[r["opd_code"], r["name"], r["employees"], r["asn"], r["non_asn"], r["reached_minimum"],
-          _percent(r["reached_minimum"], r["employees"]), r["spent"]] for r in rows])
+          _percent(r["reached_minimum"], r["employees"]), r["spent"], r["spent_outside"]] for r in rows])
 
 
-def opd_employees_table(opd_code: str, rows: list[dict]) -> Table:
-    """Admins only: it holds NIPs (personal data)."""
+def opd_employees_table(opd_code: str, rows: list[dict], status_label=None) -> Table:
+    """For admins and the OPD's coordinators only: it holds NIPs (personal data)."""
     from malpro.services.asn import kind_label
+    from malpro.services.asn import status_label as profile_status
 
+    status_label = status_label or profile_status
     return Table(f"pegawai-{opd_code.lower()}", _("Pegawai %(code)s", code=opd_code), [
-        _("Nama"), _("Email"), _("Jenis"), _("NIP"), _("Pesanan selesai"), _("Belanja (Rp)"), _("Capai minimum")],
-        [[r["name"], r["email"], kind_label(r["kind"]), r["nip"] or "", r["orders"], r["spent"],
-          _("Ya") if r["reached"] else _("Belum")] for r in rows])
+        _("Nama"), _("Email"), _("Jenis"), _("NIP"), _("Status profil"), _("Pesanan selesai"),
+        _("Belanja di Malpro (Rp)"), _("Laporan luar Malpro disetujui"), _("Belanja luar Malpro (Rp)"),
+        _("Capai minimum")],
+        [[r["name"], r["email"], kind_label(r["kind"]), r["nip"] or "", status_label(r["status"]), r["orders"],
+          r["spent"], r["purchases"], r["spent_outside"],
+          (_("Ya") if r["reached"] else _("Belum")) if r["counted"] else _("Tidak dihitung")] for r in rows])
+
+
+def opd_months_table(opd_code: str, months: list) -> Table:
+    """One OPD's participation month by month: [(Period, row or None)]."""
+    return Table(f"bulanan-{opd_code.lower()}", _("Per bulan %(code)s", code=opd_code), [
+        _("Bulan"), _("Pegawai terdaftar"), _("Capai minimum"), _("Persentase (%)"),
+        _("Belanja di Malpro (Rp)"), _("Belanja luar Malpro (Rp)")],
+        [[m.month_value, r["employees"] if r else 0, r["reached_minimum"] if r else 0,
+          _percent(r["reached_minimum"], r["employees"]) if r else 0, r["spent"] if r else 0,
+          r["spent_outside"] if r else 0] for m, r in months])
+
+
+def leads_table(rows: list[dict], status_label) -> Table:
+    return Table("calon-umkm", _("Calon UMKM dari belanja luar Malpro"), [
+        _("Nama toko"), _("Kecamatan"), _("Kelurahan"), _("Pegawai yang belanja"), _("Laporan"),
+        _("Total (Rp)"), _("Belanja terakhir"), _("Status"), _("Toko di Malpro"), _("Catatan")],
+        [[r["name"], r["kecamatan"], r["kelurahan"], r["employees"], r["purchases"], r["total"],
+          r["last"].isoformat(), status_label(r["status"]), r["store"].slug if r["store"] else "", r["note"] or ""]
+         for r in rows])
+
+
+def binaan_table(opd_code: str, rows: list[dict], store_status_label) -> Table:
+    return Table(f"binaan-{opd_code.lower()}", _("UMKM binaan %(code)s", code=opd_code), [
+        _("Toko"), _("Kecamatan"), _("Kelurahan"), _("Status verifikasi"), _("Pesanan selesai"), _("Nilai (Rp)")],
+        [[r["name"], r["kecamatan"], r["kelurahan"], store_status_label(r["status"]), r["orders"], r["gmv"]]
+         for r in rows])
+
+
+def mentor_table(rows: list[dict]) -> Table:
+    """Per mentoring agency: aggregates only (also on the transparency page)."""
+    return Table("per-opd-pembina", _("Per OPD pembina"), [
+        _("OPD pembina"), _("UMKM terverifikasi"), _("Pesanan selesai"), _("Nilai (Rp)")],
+        [[r["name"], r["verified_stores"], r["orders"], r["gmv"]] for r in rows])
 
 
 # --- Public transparency ------------------------------------------------------------------

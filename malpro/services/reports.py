@@ -13,190 +13,68 @@ Definitions (docs/reports.md has the long form):
   suspended = the stores' status at the end of the period (from the decision history once the
   period is over; the current status for a period that has not ended); `with_sales` = stores
   with at least one order completed in the period.
-- ASN: employees = buyers whose profile names the OPD now; `reached_minimum` = employees whose
-  spending in the period is at least the monthly minimum (the reports ask for one month).
+- ASN (services.participation): employees = buyers whose confirmed profile names the OPD
+  now; `reached_minimum` = employees whose spending in the period, on Malpro and outside it
+  (approved reports), is at least the monthly minimum; the two parts are always kept apart.
+
+Periods live in services.periods, ASN participation in services.participation; their names
+are re-exported here for the report views.
 
 Each figure is one GROUP BY query (SQLite and PostgreSQL); nothing is computed row by row.
 """
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable, Mapping
+from datetime import date, datetime
+from typing import Iterable
 
-from flask_babel import format_date
-from flask_babel import gettext as _
-from sqlalchemy import and_, case, distinct, func, literal, select, union_all
+from sqlalchemy import distinct, func, literal, select, union_all
 
 from malpro.extensions import db
-from malpro.formatting import WIB
 from malpro.models import (
     STORE_STATUSES,
-    AsnProfile,
     Category,
-    Opd,
     Order,
     OrderItem,
     Product,
     Store,
     StoreDecision,
-    User,
     utcnow,
 )
 from malpro.reference import kecamatan_names
-from malpro.services.errors import DomainError
+from malpro.services.asn import get_monthly_minimum
+from malpro.services.participation import (  # noqa: F401 (re-exported for the report views)
+    PARTICIPATION_SORTS,
+    asn_participation,
+    asn_totals,
+    buyer_spending,
+    completed_in,
+    opd_employees,
+    sort_participation,
+)
+from malpro.services.periods import (  # noqa: F401 (re-exported for the report views)
+    MAX_PERIOD_DAYS,
+    PERIOD_KINDS,
+    Period,
+    PeriodError,
+    in_bounds,
+    month_keys,
+    month_label,
+    months_before,
+    parse_day,
+    parse_month,
+    percent,
+    period_args,
+    period_from_args,
+    this_month,
+    wib_midnight_utc,
+    wib_today,
+)
 
 ORDER_STATUSES = ("pending", "confirmed", "shipped", "ready", "completed", "cancelled")
 FULFILMENT_MODES = ("delivery", "pickup")
 SERIES_MONTHS = 12
 TOP_LIMIT = 10
-# A custom range longer than this is refused: nobody reads a 10-year dashboard, and it keeps
-# every query bounded.
-MAX_PERIOD_DAYS = 3 * 366
-PERIOD_KINDS = ("month", "day", "range")
-
-
-class PeriodError(DomainError):
-    """A period the reports cannot show (bad date, end before start, too long): 400."""
-
-
-# --- Periods --------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Period:
-    date_from: date
-    date_to: date
-    kind: str = "range"  # "month", "day" or "range": how the admin chose it (for the form)
-
-    def __post_init__(self):
-        if self.date_to < self.date_from:
-            raise PeriodError(_("Tanggal akhir tidak boleh sebelum tanggal awal."))
-        if (self.date_to - self.date_from).days >= MAX_PERIOD_DAYS:
-            raise PeriodError(_("Rentang paling panjang %(n)d hari.", n=MAX_PERIOD_DAYS))
-
-    @classmethod
-    def month(cls, year: int, month: int) -> "Period":
-        last = calendar.monthrange(year, month)[1]
-        return cls(date(year, month, 1), date(year, month, last), "month")
-
-    @classmethod
-    def day(cls, day: date) -> "Period":
-        return cls(day, day, "day")
-
-    @property
-    def bounds(self) -> tuple[datetime, datetime]:
-        """[start, end) in naive UTC: 00:00 WIB of the first day to 00:00 WIB after the last."""
-        return wib_midnight_utc(self.date_from), wib_midnight_utc(self.date_to + timedelta(days=1))
-
-    @property
-    def slug(self) -> str:
-        """For file names: 2026-11-01_2026-11-30."""
-        return f"{self.date_from.isoformat()}_{self.date_to.isoformat()}"
-
-    @property
-    def month_value(self) -> str:
-        return f"{self.date_from.year:04d}-{self.date_from.month:02d}"
-
-    @property
-    def is_one_month(self) -> bool:
-        whole = Period.month(self.date_from.year, self.date_from.month)
-        return (self.date_from, self.date_to) == (whole.date_from, whole.date_to)
-
-    @property
-    def label(self) -> str:
-        if self.kind == "month" or (self.kind == "range" and self.is_one_month):
-            return format_date(self.date_from, "MMMM yyyy")
-        if self.date_from == self.date_to:
-            return format_date(self.date_from, "d MMMM yyyy")
-        return f"{format_date(self.date_from, 'd MMM yyyy')} – {format_date(self.date_to, 'd MMM yyyy')}"
-
-    def as_json(self) -> dict:
-        return {"from": self.date_from.isoformat(), "to": self.date_to.isoformat()}
-
-
-def wib_midnight_utc(day: date) -> datetime:
-    """00:00 WIB of `day` as naive UTC (17:00 UTC the day before)."""
-    return datetime.combine(day, time(), tzinfo=WIB).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def wib_today() -> date:
-    return datetime.now(timezone.utc).astimezone(WIB).date()
-
-
-def this_month() -> Period:
-    today = wib_today()
-    return Period.month(today.year, today.month)
-
-
-def parse_month(value: str | None) -> Period:
-    """`2026-11` → that month; raises PeriodError."""
-    try:
-        year, month = (int(part) for part in str(value or "").split("-"))
-        if not 2000 <= year <= 2100:
-            raise ValueError
-        return Period.month(year, month)
-    except (ValueError, TypeError):
-        raise PeriodError(_("Bulan tidak valid (format TTTT-BB).")) from None
-
-
-def parse_day(value: str | None) -> date:
-    try:
-        day = date.fromisoformat(str(value or ""))
-    except ValueError:
-        raise PeriodError(_("Tanggal tidak valid (format TTTT-BB-HH).")) from None
-    if not 2000 <= day.year <= 2100:
-        raise PeriodError(_("Tanggal tidak valid (format TTTT-BB-HH)."))
-    return day
-
-
-def period_from_args(args: Mapping[str, str]) -> Period:
-    """The period a page's query string asks for, by the first of these that is present:
-    `dari` and `sampai` (custom range), `hari` (one day), `bulan` (one month);
-    otherwise this month. Raises PeriodError for a value that is present but wrong."""
-    if args.get("dari") or args.get("sampai"):
-        return Period(parse_day(args.get("dari")), parse_day(args.get("sampai")), "range")
-    if args.get("hari"):
-        return Period.day(parse_day(args.get("hari")))
-    if args.get("bulan"):
-        return parse_month(args.get("bulan"))
-    return this_month()
-
-
-def period_args(period: Period) -> dict:
-    """The query-string arguments that reproduce `period` (links, exports)."""
-    if period.kind == "month":
-        return {"bulan": period.month_value}
-    if period.kind == "day":
-        return {"hari": period.date_from.isoformat()}
-    return {"dari": period.date_from.isoformat(), "sampai": period.date_to.isoformat()}
-
-
-# --- SQL helpers ----------------------------------------------------------------------------
-
-def _in(column, bounds: tuple[datetime, datetime]):
-    start, end = bounds
-    return and_(column >= start, column < end)
-
-
-def _completed_in(bounds):
-    """Orders completed in the period. `completed_at` is set once, when an order reaches
-    `completed`, a final status; so the range alone selects completed orders, and leaving
-    the status out keeps SQLite's planner on ix_orders_completed_report."""
-    return _in(Order.completed_at, bounds)
-
-
-def _month_keys(first: date, last: date) -> list[str]:
-    keys, year, month = [], first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        keys.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return keys
-
-
-def month_label(key: str, pattern: str = "MMM yyyy") -> str:
-    year, month = (int(p) for p in key.split("-"))
-    return format_date(date(year, month, 1), pattern)
 
 
 # --- The summary (API.md GET /admin/reports/summary) ----------------------------------------
@@ -220,8 +98,8 @@ def period_summary(period: Period) -> dict:
                          for kec in _kecamatan_order({row.kecamatan for row in sales})],
         "by_fulfilment": [{"mode": mode, **_fold(sales, lambda row, m=mode: row.fulfilment == m)}
                           for mode in FULFILMENT_MODES],
-        "asn": {"monthly_minimum": _monthly_minimum(), "by_opd": [
-            {key: row[key] for key in ("opd_code", "name", "employees", "reached_minimum", "spent")}
+        "asn": {"monthly_minimum": get_monthly_minimum(), "by_opd": [
+            {key: row[key] for key in ("opd_code", "name", "employees", "reached_minimum", "spent", "spent_outside")}
             for row in asn_participation(period)
         ]},
     }
@@ -241,7 +119,7 @@ def _kecamatan_order(seen: Iterable[str]) -> list[str]:
 def _placed_by_status(bounds) -> dict[str, int]:
     """Orders placed in the period, by their current status (every status listed)."""
     counts = dict(db.session.execute(
-        select(Order.status, func.count()).where(_in(Order.created_at, bounds)).group_by(Order.status)).all())
+        select(Order.status, func.count()).where(in_bounds(Order.created_at, bounds)).group_by(Order.status)).all())
     return {status: counts.get(status, 0) for status in ORDER_STATUSES}
 
 
@@ -251,7 +129,7 @@ def _sales(bounds) -> list:
     joined once per store, not once per order."""
     per_store = (select(Order.store_id, Order.fulfilment, func.count().label("orders"),
                         func.sum(Order.total).label("gmv"))
-                 .where(_completed_in(bounds)).group_by(Order.store_id, Order.fulfilment).subquery())
+                 .where(completed_in(bounds)).group_by(Order.store_id, Order.fulfilment).subquery())
     rows = db.session.execute(
         select(Store.kecamatan, per_store.c.fulfilment, func.sum(per_store.c.orders), func.sum(per_store.c.gmv))
         .join(Store, Store.id == per_store.c.store_id)
@@ -274,7 +152,7 @@ def _by_category(bounds) -> list[dict]:
         select(OrderItem.category_id, func.count(distinct(OrderItem.order_id)),
                func.coalesce(func.sum(OrderItem.subtotal), 0))
         .join(Order, Order.id == OrderItem.order_id)
-        .where(_completed_in(bounds))
+        .where(completed_in(bounds))
         .group_by(OrderItem.category_id))}
     categories = db.session.execute(select(Category.id, Category.slug).order_by(Category.position, Category.id))
     return [{"slug": slug, "orders": rows.get(cid, (0, 0))[0], "gmv": rows.get(cid, (0, 0))[1]}
@@ -283,8 +161,8 @@ def _by_category(bounds) -> list[dict]:
 
 def store_figures(period: Period) -> dict:
     bounds = period.bounds
-    registered = db.session.scalar(select(func.count(Store.id)).where(_in(Store.created_at, bounds)))
-    with_sales = db.session.scalar(select(func.count(distinct(Order.store_id))).where(_completed_in(bounds)))
+    registered = db.session.scalar(select(func.count(Store.id)).where(in_bounds(Store.created_at, bounds)))
+    with_sales = db.session.scalar(select(func.count(distinct(Order.store_id))).where(completed_in(bounds)))
     return {"registered": registered, **store_statuses_at(bounds[1]), "with_sales": with_sales}
 
 
@@ -313,27 +191,20 @@ def series_months(period: Period) -> tuple[date, date]:
     last = date(period.date_to.year, period.date_to.month, 1)
     return min(date(period.date_from.year, period.date_from.month, 1), months_before(last, SERIES_MONTHS - 1)), last
 
-
-def months_before(month: date, n: int) -> date:
-    """The first day of the month `n` months before `month`."""
-    index = month.year * 12 + month.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def monthly_series(first: date, last: date) -> list[dict]:
     """Per WIB month from `first` to `last` (first days of months): orders placed, orders
     completed and GMV (completed orders, by completion month).
 
     One range aggregate per month, joined with UNION ALL: each reads its slice of a covering
     index, where grouping every order by a computed month would read and sort them all."""
-    keys = _month_keys(first, last)
+    keys = month_keys(first, last)
     ranges = [Period.month(int(key[:4]), int(key[5:])).bounds for key in keys]
     placed = dict(db.session.execute(union_all(*(
-        select(literal(i).label("i"), func.count()).select_from(Order).where(_in(Order.created_at, bounds))
+        select(literal(i).label("i"), func.count()).select_from(Order).where(in_bounds(Order.created_at, bounds))
         for i, bounds in enumerate(ranges)))).all())
     completed = {i: (n, int(gmv)) for i, n, gmv in db.session.execute(union_all(*(
         select(literal(i).label("i"), func.count(), func.coalesce(func.sum(Order.total), 0))
-        .where(_completed_in(bounds)) for i, bounds in enumerate(ranges))))}
+        .where(completed_in(bounds)) for i, bounds in enumerate(ranges))))}
     return [{"month": key, "label": month_label(key), "short": month_label(key, "MMM yy"), "orders": placed.get(i, 0),
              "completed": completed.get(i, (0, 0))[0], "gmv": completed.get(i, (0, 0))[1]}
             for i, key in enumerate(keys)]
@@ -344,7 +215,7 @@ def top_stores(period: Period, limit: int = TOP_LIMIT) -> list[dict]:
     gmv = func.sum(Order.total).label("gmv")
     rows = db.session.execute(
         select(Order.store_id, func.count().label("orders"), gmv)
-        .where(_completed_in(period.bounds)).group_by(Order.store_id)
+        .where(completed_in(period.bounds)).group_by(Order.store_id)
         .order_by(gmv.desc(), Order.store_id).limit(limit)).all()
     stores = {s.id: s for s in db.session.execute(
         select(Store.id, Store.name, Store.slug, Store.kecamatan).where(Store.id.in_([r.store_id for r in rows])))}
@@ -358,7 +229,7 @@ def top_products(period: Period, limit: int = TOP_LIMIT) -> list[dict]:
     rows = db.session.execute(
         select(OrderItem.product_id, func.sum(OrderItem.quantity).label("quantity"), gmv)
         .join(Order, Order.id == OrderItem.order_id)
-        .where(_completed_in(period.bounds), OrderItem.product_id.is_not(None))
+        .where(completed_in(period.bounds), OrderItem.product_id.is_not(None))
         .group_by(OrderItem.product_id).order_by(gmv.desc(), OrderItem.product_id).limit(limit)).all()
     products = {p.id: p for p in db.session.execute(
         select(Product.id, Product.name, Store.name.label("store_name"))
@@ -382,97 +253,6 @@ def dashboard(period: Period) -> Dashboard:
     first, last = series_months(period)
     return Dashboard(period=period, summary=period_summary(period), series=monthly_series(first, last),
                      top_stores=top_stores(period), top_products=top_products(period))
-
-
-# --- ASN participation --------------------------------------------------------------------
-
-def _monthly_minimum() -> int:
-    from malpro.services.asn import get_monthly_minimum
-
-    return get_monthly_minimum()
-
-
-def _spending(bounds):
-    """Per buyer: orders completed in the period and their total (a subquery)."""
-    return (select(Order.buyer_id.label("buyer_id"), func.count().label("orders"),
-                   func.sum(Order.total).label("spent"))
-            .where(_completed_in(bounds)).group_by(Order.buyer_id).subquery())
-
-
-PARTICIPATION_SORTS = ("name", "code", "employees", "reached", "share", "spent")
-
-
-def asn_participation(period: Period, sort: str = "code", descending: bool = False,
-                      minimum: int | None = None) -> list[dict]:
-    """Per OPD (active ones, and retired ones that still have employees): employees with a
-    profile, how many spent at least the monthly minimum in the period, their share (0-1)
-    and the total they spent."""
-    minimum = _monthly_minimum() if minimum is None else minimum
-    spend = _spending(period.bounds)
-    spent = func.coalesce(spend.c.spent, 0)
-    rows = db.session.execute(
-        select(Opd.id, Opd.code, Opd.name, Opd.active,
-               func.count(AsnProfile.id).label("employees"),
-               func.coalesce(func.sum(case((spent >= minimum, 1), else_=0)), 0).label("reached"),
-               func.coalesce(func.sum(spent), 0).label("spent"),
-               func.coalesce(func.sum(case((AsnProfile.kind == "asn", 1), else_=0)), 0).label("asn"))
-        .select_from(Opd)
-        .outerjoin(AsnProfile, AsnProfile.opd_id == Opd.id)
-        .outerjoin(spend, spend.c.buyer_id == AsnProfile.user_id)
-        .group_by(Opd.id, Opd.code, Opd.name, Opd.active)).all()
-    result = []
-    for r in rows:
-        if not r.active and not r.employees:
-            continue
-        result.append({"opd_id": r.id, "opd_code": r.code, "name": r.name, "active": r.active,
-                       "employees": r.employees, "asn": int(r.asn), "non_asn": r.employees - int(r.asn),
-                       "reached_minimum": int(r.reached),
-                       "share": (int(r.reached) / r.employees) if r.employees else 0.0,
-                       "spent": int(r.spent)})
-    return sort_participation(result, sort, descending)
-
-
-def sort_participation(rows: list[dict], sort: str, descending: bool) -> list[dict]:
-    key = {"name": lambda r: r["name"].lower(), "code": lambda r: r["opd_code"],
-           "employees": lambda r: r["employees"], "reached": lambda r: r["reached_minimum"],
-           "share": lambda r: r["share"], "spent": lambda r: r["spent"]}.get(sort)
-    if key is None:
-        return rows
-    # Ties keep the OPD code order whichever way the column is sorted.
-    rows = sorted(rows, key=lambda r: r["opd_code"])
-    return sorted(rows, key=key, reverse=descending)
-
-
-def asn_totals(rows: list[dict]) -> dict:
-    employees = sum(r["employees"] for r in rows)
-    reached = sum(r["reached_minimum"] for r in rows)
-    return {"employees": employees, "reached_minimum": reached, "share": reached / employees if employees else 0.0,
-            "spent": sum(r["spent"] for r in rows)}
-
-
-def opd_employees(opd_id: int, period: Period, minimum: int | None = None) -> list[dict]:
-    """One OPD's employees with a profile and their spending in the period (NIP included:
-    admins only)."""
-    minimum = _monthly_minimum() if minimum is None else minimum
-    spend = _spending(period.bounds)
-    rows = db.session.execute(
-        select(User.id, User.name, User.email, User.active, AsnProfile.kind, AsnProfile.nip,
-               func.coalesce(spend.c.orders, 0).label("orders"), func.coalesce(spend.c.spent, 0).label("spent"))
-        .join(AsnProfile, AsnProfile.user_id == User.id)
-        .outerjoin(spend, spend.c.buyer_id == User.id)
-        .where(AsnProfile.opd_id == opd_id)
-        .order_by(func.coalesce(spend.c.spent, 0).desc(), User.name, User.id)).all()
-    return [{"user_id": r.id, "name": r.name, "email": r.email, "active": r.active, "kind": r.kind,
-             "nip": r.nip, "orders": int(r.orders), "spent": int(r.spent), "reached": int(r.spent) >= minimum}
-            for r in rows]
-
-
-def buyer_spending(user_id: int, period: Period) -> int:
-    """What one buyer spent in the period (completed orders, by completion day)."""
-    return int(db.session.scalar(
-        select(func.coalesce(func.sum(Order.total), 0)).where(Order.buyer_id == user_id,
-                                                               _completed_in(period.bounds))))
-
 
 # --- Public transparency -------------------------------------------------------------------
 
@@ -521,9 +301,3 @@ def transparency(months: int = SERIES_MONTHS) -> Transparency:
     series = [{k: m[k] for k in ("month", "label", "short", "completed", "gmv")} for m in monthly_series(first, last)]
     return Transparency(verified_stores=sum(r["stores"] for r in by_kecamatan), by_kecamatan=by_kecamatan,
                         by_category=verified_stores_by_category(), series=series, first=first, last=last)
-
-
-def percent(part: int | float, whole: int | float) -> int:
-    """A whole percentage for bars and labels (0 when there is nothing to divide)."""
-    return round(100 * part / whole) if whole else 0
-

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from malpro.downloads import file_response
 from malpro.forms import show_domain_error
-from malpro.services import asn, catalog, report_tables, reports
+from malpro.services import asn, catalog, mentoring, officers, participation, report_tables, reports
 from malpro.services.errors import DomainError
 from malpro.shop import bp
 from malpro.templating import category_name
@@ -46,7 +46,17 @@ def asn_summary(user) -> dict | None:
     profile = asn.profile_of(user.id)
     if profile is None:
         return None
-    return {"profile": profile, "progress": asn.month_progress(user.id), "kind_label": asn.kind_label(profile.kind)}
+    return {"profile": profile, "progress": participation.month_progress(user.id),
+            "kind_label": asn.kind_label(profile.kind)}
+
+
+@bp.app_template_global()
+def officer_summary(user) -> dict | None:
+    """The account page's line for an OPD officer (coordinator or mentoring officer)."""
+    officer = officers.officer_of(user.id)
+    if officer is None:
+        return None
+    return {"opd": officer.opd, "role": officer.role, "label": officers.role_label(officer.role)}
 
 
 @bp.route("/akun/asn", methods=["GET", "POST"], endpoint="asn_profile")
@@ -69,7 +79,7 @@ def asn_profile():
     elif form.is_submitted():
         status = 400
     return render_template("shop/asn_profile.html", form=form, profile=profile,
-                           progress=asn.month_progress(current_user.id) if profile else None,
+                           progress=participation.month_progress(current_user.id) if profile else None,
                            kind_label=asn.kind_label), status
 
 
@@ -90,11 +100,19 @@ def _category_names() -> dict[str, str]:
     return {c.slug: category_name(c) for c in catalog.all_categories()}
 
 
+def _mentor_rows(figures) -> list[dict]:
+    """Per mentoring agency over the page's months; empty while no store has one."""
+    period = reports.Period(figures.first, reports.Period.month(figures.last.year, figures.last.month).date_to)
+    rows = mentoring.by_mentor(period)
+    return rows if any(r["opd_code"] for r in rows) else []
+
+
 @bp.get("/transparansi", endpoint="transparency")
 def transparency():
     figures = reports.transparency()
     response = make_response(render_template("shop/transparency.html", figures=figures,
-                                             category_names=_category_names()))
+                                             category_names=_category_names(),
+                                             mentors=_mentor_rows(figures)))
     # The same aggregates for everyone: browsers and proxies may keep them a few minutes.
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
@@ -106,6 +124,8 @@ def transparency_export(slug: str, ext: str):
         abort(404)
     figures = reports.transparency()
     tables = report_tables.transparency_tables(figures, _category_names())
+    mentor = report_tables.mentor_table(_mentor_rows(figures))
+    tables[mentor.slug] = mentor
     if slug not in tables:
         abort(404)
     table = tables[slug]

@@ -151,10 +151,12 @@ def test_asn_exports(admin_client, data):
     assert response.headers["Content-Disposition"] == \
         'attachment; filename="malpro-partisipasi-asn-2025-11-01_2025-11-30.csv"'
     rows = {row[0]: row for row in _csv_rows(response)[1:]}
-    assert rows["DINKES"][2:] == ["1", "1", "0", "1", "100", "350000"]
-    assert rows["DISKOMINFO"][2:] == ["2", "1", "1", "0", "0", "260000"]
+    # Spending di Malpro and luar Malpro in two columns (issue 17).
+    assert rows["DINKES"][2:] == ["1", "1", "0", "1", "100", "350000", "0"]
+    assert rows["DISKOMINFO"][2:] == ["2", "1", "1", "0", "0", "260000", "0"]
     employees = _xlsx_rows(admin_client.get("/admin/asn/DISKOMINFO/unduh.xlsx", query_string=NOVEMBER))
-    assert employees[1][:6] == ["Budi ASN", "budi.asn@example.com", "ASN", report_data.NIP_1, 1, 260_000]
+    assert employees[1][:7] == ["Budi ASN", "budi.asn@example.com", "ASN", report_data.NIP_1, "Dikonfirmasi", 1,
+                                260_000]
 
 
 def test_monthly_minimum_form(admin_client, data):
@@ -184,7 +186,7 @@ def test_every_admin_page_refuses_anonymous_and_non_admins(client, make, app, da
     """Every admin URL: anonymous visitors go to the login page, buyers get 403."""
     samples = {"user_id": data.buyers["plain"].id, "product_id": data.products["food"].id, "category_id": 1,
                "opd_id": data.opds["DLH"].id, "code": "DISKOMINFO", "slug": "kategori", "ext": "csv",
-               "store_id": data.stores["a"].id}
+               "store_id": data.stores["a"].id, "officer_id": 1}
     rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("admin.")]
     assert len(rules) >= 25
     with app.test_request_context():

@@ -179,7 +179,8 @@ def test_me_shows_the_store_and_the_asn_profile(api, seller):
     body = api.get("/me", token=seller.token).get_json()
 
     assert body["store"] == {"id": seller.user.store.id, "slug": "keripik-bu-sri", "status": "verified"}
-    assert body["asn"] == {"kind": "asn", "nip": "198503152010011002", "opd_code": "DISKOMINFO"}
+    assert body["asn"] == {"kind": "asn", "nip": "198503152010011002", "opd_code": "DISKOMINFO",
+                           "status": "unconfirmed", "reason": None}
 
 
 def test_put_asn_saves_and_replaces_the_profile(api, buyer):
@@ -187,9 +188,11 @@ def test_put_asn_saves_and_replaces_the_profile(api, buyer):
                        json={"kind": "asn", "nip": "1985 0315 2010 01 1 002", "opd_code": "DISKOMINFO"})
 
     assert response.status_code == 200
-    assert response.get_json() == {"kind": "asn", "nip": "198503152010011002", "opd_code": "DISKOMINFO"}
+    assert response.get_json() == {"kind": "asn", "nip": "198503152010011002", "opd_code": "DISKOMINFO",
+                                   "status": "unconfirmed", "reason": None}
     again = api.put("/me/asn", token=buyer.token, json={"kind": "non_asn", "nip": None, "opd_code": "DISKOMINFO"})
-    assert again.get_json() == {"kind": "non_asn", "nip": None, "opd_code": "DISKOMINFO"}
+    assert again.get_json() == {"kind": "non_asn", "nip": None, "opd_code": "DISKOMINFO",
+                                "status": "unconfirmed", "reason": None}
     assert api.get("/me", token=buyer.token).get_json()["asn"]["kind"] == "non_asn"
 
 
@@ -199,13 +202,20 @@ def test_put_asn_refuses_bad_values_with_422(api, buyer):
     assert_error(response, 422, "validation_error", fields=["nip", "opd_code"])
 
 
-def test_put_asn_refuses_another_accounts_nip_with_409(api, buyer, make):
+def test_put_asn_does_not_reveal_another_accounts_nip(api, buyer, make):
+    """Issue 15 point 12: the same answer as for a NIP nobody holds; the OPD settles it."""
     asn.set_profile(make.user().id, "asn", "198503152010011002", "DISKOMINFO")
+    fresh = make.user()
+    from malpro.services import tokens
+    raw, _token = tokens.issue_token(fresh.id)
 
-    response = api.put("/me/asn", token=buyer.token,
-                       json={"kind": "asn", "nip": "198503152010011002", "opd_code": "DISKOMINFO"})
+    taken = api.put("/me/asn", token=buyer.token,
+                    json={"kind": "asn", "nip": "198503152010011002", "opd_code": "DISKOMINFO"})
+    free = api.put("/me/asn", token=raw, json={"kind": "asn", "nip": "198503152010021002", "opd_code": "DISKOMINFO"})
 
-    assert_error(response, 409, "conflict", fields=["nip"])
+    assert taken.status_code == free.status_code == 200
+    assert taken.get_json()["status"] == free.get_json()["status"] == "unconfirmed"
+    assert set(taken.get_json()) == set(free.get_json())
 
 
 def test_put_asn_needs_a_token_and_well_typed_json(api, buyer):

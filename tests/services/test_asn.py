@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from malpro.extensions import db
 from malpro.models import AsnProfile, AuditLog, Opd, Order
-from malpro.services import asn
-from malpro.services.errors import ConflictError, ValidationError
+from malpro.services import asn, participation
+from malpro.services.errors import ValidationError
 from tests.reference_guard import restore_reference_data  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.usefixtures("restore_reference_data")
@@ -23,7 +23,8 @@ def test_asn_profile_with_valid_nip(make):
     user = make.user()
     profile = asn.set_profile(user.id, "asn", "19850712 201003 1 002", "DISKOMINFO")
     assert (profile.kind, profile.nip, profile.opd.code) == ("asn", GOOD_NIP, "DISKOMINFO")
-    assert asn.profile_json(profile) == {"kind": "asn", "nip": GOOD_NIP, "opd_code": "DISKOMINFO"}
+    assert asn.profile_json(profile) == {"kind": "asn", "nip": GOOD_NIP, "opd_code": "DISKOMINFO",
+                                         "status": "unconfirmed", "reason": None}
     assert asn.profile_json(None) is None
 
 
@@ -52,13 +53,13 @@ def test_asn_needs_a_nip(make):
     assert "nip" in excinfo.value.fields
 
 
-def test_one_nip_belongs_to_one_account(make):
+def test_a_nip_claimed_elsewhere_is_accepted_without_saying_so(make):
+    """Issue 15 point 12: no answer tells whether a NIP exists; the OPD settles the claim."""
     first, second = make.user(), make.user()
     asn.set_profile(first.id, "asn", GOOD_NIP, "DISKOMINFO")
-    with pytest.raises(ConflictError) as excinfo:
-        asn.set_profile(second.id, "asn", GOOD_NIP, "DINKES")
-    assert "sudah dipakai" in _field_error(excinfo, "nip")
-    assert asn.profile_of(second.id) is None
+    claim = asn.set_profile(second.id, "asn", GOOD_NIP, "DINKES")
+    assert (claim.nip, claim.status) == (GOOD_NIP, "unconfirmed")
+    assert [p.user_id for p in asn.nip_conflicts(asn.opd_by_code("DINKES").id)] == [second.id]
     # The owner may save their own NIP again (and change OPD).
     assert asn.set_profile(first.id, "asn", GOOD_NIP, "DINKES").opd.code == "DINKES"
 
@@ -118,6 +119,6 @@ def test_month_progress_counts_completed_orders_of_this_month(make):
         db.session.add(Order(code=f"MLP-P-{total}", buyer_id=buyer.id, store_id=store.id, status=status,
                              fulfilment="pickup", subtotal=total, total=total, created_at=now, completed_at=completed))
     db.session.commit()
-    progress = asn.month_progress(buyer.id)
+    progress = participation.month_progress(buyer.id)
     assert (progress["spent"], progress["minimum"], progress["percent"], progress["reached"],
             progress["remaining"]) == (220_000, 300_000, 73, False, 80_000)

@@ -55,11 +55,11 @@ def test_summary_of_november_matches_the_api_shape_exactly(data):
     assert summary["asn"]["monthly_minimum"] == 300_000
     by_code = {row["opd_code"]: row for row in summary["asn"]["by_opd"]}
     assert by_code["DISKOMINFO"] == {"opd_code": "DISKOMINFO", "name": "Dinas Komunikasi dan Informatika",
-                                     "employees": 2, "reached_minimum": 0, "spent": 260_000}
+                                     "employees": 2, "reached_minimum": 0, "spent": 260_000, "spent_outside": 0}
     assert by_code["DINKES"] == {"opd_code": "DINKES", "name": "Dinas Kesehatan", "employees": 1,
-                                 "reached_minimum": 1, "spent": 350_000}
+                                 "reached_minimum": 1, "spent": 350_000, "spent_outside": 0}
     assert by_code["DLH"] == {"opd_code": "DLH", "name": "Dinas Lingkungan Hidup", "employees": 0,
-                              "reached_minimum": 0, "spent": 0}
+                              "reached_minimum": 0, "spent": 0, "spent_outside": 0}
     assert len(by_code) == 29  # every active OPD, even without employees
 
 
@@ -118,7 +118,8 @@ def test_asn_participation_sorting_and_minimum(data, make):
     assert [(r["opd_code"], r["employees"], r["reached_minimum"], r["spent"]) for r in rows[:2]] == [
         ("DINKES", 1, 1, 350_000), ("DISKOMINFO", 2, 0, 260_000)]
     assert rows[0]["share"] == 1.0 and rows[1]["share"] == 0.0 and rows[1]["asn"] == 1 and rows[1]["non_asn"] == 1
-    assert reports.asn_totals(rows) == {"employees": 3, "reached_minimum": 1, "share": 1 / 3, "spent": 610_000}
+    assert reports.asn_totals(rows) == {"employees": 3, "reached_minimum": 1, "share": 1 / 3, "spent": 610_000,
+                                       "spent_outside": 0}
 
     asn.set_monthly_minimum(make.admin().id, 250_000)
     rows = reports.asn_participation(november, sort="share", descending=True)

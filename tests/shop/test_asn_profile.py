@@ -54,10 +54,13 @@ def test_bad_nip_shows_the_error_on_the_field(buyer_client, nip, message):
     assert asn.profile_of(buyer_client.buyer.id) is None
 
 
-def test_duplicate_nip_is_refused(buyer_client, make):
+def test_a_nip_claimed_elsewhere_is_saved_without_revealing_it(buyer_client, make):
     asn.set_profile(make.user().id, "asn", GOOD_NIP, "DLH")
     response = buyer_client.post("/akun/asn", data={"kind": "asn", "nip": GOOD_NIP, "opd_code": "DINKES"})
-    assert response.status_code == 409 and "sudah dipakai akun lain" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    page = buyer_client.get("/akun/asn").get_data(as_text=True)
+    assert "sudah dipakai" not in page and "Menunggu konfirmasi OPD" in page
+    assert asn.profile_of(buyer_client.buyer.id).status == "unconfirmed"
 
 
 def test_non_asn_without_nip_and_missing_opd(buyer_client):
