@@ -94,7 +94,8 @@ def create_products(total: int, now: datetime, log) -> int:
 def _product_plan(rng: random.Random, sellers: list[_Seller], category_ids: dict[str, int],
                   now: datetime) -> Iterator[tuple[dict, str]]:
     """Endless (product row, category slug) pairs: Bu Sri's own products first while her
-    store has none, then random products of random demo stores."""
+    store has none, one product of every product line, then random products of random demo
+    stores."""
     featured = next((s for s in sellers if s.email == FEATURED_STORES[0].email), None)
     if featured and not db.session.scalar(select(Product.id).where(Product.store_id == featured.id)):
         for name, price, unit, stock in FEATURED_PRODUCTS:
@@ -107,6 +108,14 @@ def _product_plan(rng: random.Random, sellers: list[_Seller], category_ids: dict
                 "halal_number": _halal_number(rng), "pirt_number": _pirt_number(rng),
                 "bpom_number": None, "created_at": created_at, "updated_at": created_at,
             }, "makanan-minuman"
+    # Every variant of every product line once (159 products), at a verified store that sells
+    # its category, so the demo (and the search recall set, bench/search_recall.py) always
+    # holds each kind of product.
+    for slug, lines in PRODUCT_LINES.items():
+        shops = [s for s in sellers if s.verified and slug in s.categories]
+        for line in lines if shops else ():
+            for variant in line.variants:
+                yield _random_product(rng, rng.choice(shops), category_ids, now, slug, line, variant)
     # Pending stores may prepare products, but most products belong to verified stores.
     weights = [1.0 if seller.verified else 0.3 for seller in sellers]
     while True:
@@ -115,12 +124,15 @@ def _product_plan(rng: random.Random, sellers: list[_Seller], category_ids: dict
 
 
 def _random_product(rng: random.Random, seller: _Seller, category_ids: dict[str, int],
-                    now: datetime) -> tuple[dict, str]:
-    main, *others = seller.categories
-    slug = main if not others or rng.random() < 0.7 else rng.choice(others)
-    line = rng.choice(PRODUCT_LINES[slug])
+                    now: datetime, slug: str | None = None, line=None, variant: str | None = None
+                    ) -> tuple[dict, str]:
+    if slug is None:
+        main, *others = seller.categories
+        slug = main if not others or rng.random() < 0.7 else rng.choice(others)
+    line = line or rng.choice(PRODUCT_LINES[slug])
     size = rng.randrange(len(line.sizes))
-    name = " ".join(part for part in (line.base, rng.choice(line.variants), line.sizes[size]) if part)
+    variant = variant if variant is not None else rng.choice(line.variants)
+    name = " ".join(part for part in (line.base, variant, line.sizes[size]) if part)
     low, high = line.price
     # Larger sizes cost more: each size gets its own slice of the price range.
     price = low + (high - low) * (size + rng.random()) / len(line.sizes)
