@@ -1,11 +1,15 @@
 """What a request's input may be, checked once for every view (issue 15, point 10).
 
-- Ids in URLs (`<int:...>`) are at most MAX_ID, the largest id the schema holds (PostgreSQL
-  INTEGER); a larger one matches no route, so it is a 404 before any query runs. Without this,
-  `/produk/99999999999999999999` reached SQLite, which cannot bind an integer above 2^63 (500).
+Every whole number of the schema is a PostgreSQL INTEGER (ids, prices, stock, quantities), so
+no input beyond MAX_INT (2^31 - 1) can mean anything. Such a number used to reach the database
+and fail there: SQLite cannot bind one above 2^63, and PostgreSQL refuses one above 2^31 when
+SQLAlchemy casts the parameter to INTEGER (both a 500).
+
+- Ids in URLs (`<int:...>`) above MAX_INT match no route: a 404 before any query runs.
 - Whole numbers read from the query string or a form with `.get(name, type=int)` or
   `.getlist(name, type=int)` are at most MAX_INT in size; anything else (too large, "²",
   "1e3") counts as absent, as Werkzeug does for any value `int` refuses.
+- The API's JSON reading (malpro/api/inputs.py) refuses larger integers with a 400.
 - A JSON body nested so deeply that the parser runs out of stack is a bad request (400), not
   a RecursionError (500).
 """
@@ -14,14 +18,13 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**31 - 1
-MAX_INT = 2**63 - 1
+MAX_INT = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` with an upper bound: ids above MAX_ID cannot exist."""
+    """`<int:...>` with an upper bound: ids above MAX_INT cannot exist."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):  # noqa: A002
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -18,7 +18,7 @@ HUGE = "99999999999999999999"  # > 2^64
 ABOVE_INT8 = str(2**63)
 ABOVE_INT4 = str(2**31)
 ABSURD_IDS = (HUGE, ABOVE_INT8, ABOVE_INT4)
-ABSURD_VALUES = (HUGE, "²", "-" + HUGE, "1e309")
+ABSURD_VALUES = (HUGE, ABOVE_INT4, "²", "-" + HUGE, "1e309")
 FIELDS = ("product_id", "quantity", "store", "store_id", "page", "per_page", "rating", "id", "admin",
           "price", "stock", "amount", "delivery_fee", "bulan", "tahun", "dari", "sampai", "status", "q")
 SAMPLE = {"string": "x", "path": "products/x.webp"}
