@@ -127,6 +127,10 @@ def init_security(app: Flask) -> None:
         elif "chunked" in request.headers.get("Transfer-Encoding", "").lower():
             _buffer_chunked_body(limit)
 
+    from malpro.upload_limits import init_upload_limits
+
+    init_upload_limits(app)
+
     @app.after_request
     def security_headers(response):
         # A view's own, stricter policy (a legality document: `default-src 'none'; sandbox`)

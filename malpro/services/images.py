@@ -21,8 +21,11 @@ log = logging.getLogger(__name__)
 FOLDERS = ("products", "logos")
 # Pillow identifies the format from the bytes; only these decoders are even tried.
 FORMATS = ("JPEG", "PNG", "WEBP")
-# A phone photo is 12-50 megapixels; a "decompression bomb" claims far more in a tiny file.
-MAX_PIXELS = 40_000_000
+# Phone cameras save 12 MP photos by default (4000 x 3000); 24 MP leaves room for the larger
+# modes while a hostile file (a 131 KB PNG can claim 40 MP) costs a worker at most about 100 MB
+# and a fraction of a second (bench/upload_images.py, docs/performance.md). A 48-200 MP photo
+# is refused with a message that says how to shrink it.
+MAX_PIXELS = 24_000_000
 WEBP_QUALITY = 80
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 
@@ -117,19 +120,39 @@ def _decode(data: bytes, large_size: int, field: str) -> Image.Image:
         raise _not_an_image(field) from None
     _check_pixels(probe, field)
     try:
-        probe.verify()
-        # verify() leaves the image unusable: open it again to decode it.
-        image = Image.open(io.BytesIO(data), formats=FORMATS)
+        # No verify() pass first: for a PNG it inflates the whole image once more only to check
+        # checksums, and load() refuses a truncated or undecodable file all the same (Pillow's
+        # LOAD_TRUNCATED_IMAGES stays off). Whatever decodes is re-encoded, never kept as sent.
+        image = probe
         if image.format == "JPEG":
             # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding (much less memory).
             image.draft("RGB", (large_size, large_size))
         image.load()
+        image = _reduce(image, large_size)
         image = ImageOps.exif_transpose(image)
         return _to_plain_rgb(image)
     except Image.DecompressionBombError:
         raise _too_many_pixels(field) from None
     except Exception:
         raise broken from None
+
+
+# Modes Image.reduce() works on; others (palette "P", 1-bit) are converted later as they are.
+_REDUCIBLE = ("L", "LA", "RGB", "RGBA", "RGBa", "La", "CMYK", "I", "F")
+
+
+def _reduce(image: Image.Image, large_size: int) -> Image.Image:
+    """Shrink a big decoded picture at once by a whole factor (box averaging, fast), keeping at
+    least twice the largest size we save, so every later step (turning, colour conversion,
+    the resampled thumbnail and large version) works on a small copy and the full-size
+    pixels are freed. PNG and WebP have no draft mode: this is their equivalent."""
+    factor = max(image.size) // (2 * large_size)
+    if factor < 2 or image.mode not in _REDUCIBLE:
+        return image
+    reduced = image.reduce(factor)
+    # Keep what the later steps read: the EXIF orientation, the ICC profile, transparency.
+    reduced.info = dict(image.info)
+    return reduced
 
 
 def _too_many_pixels(field: str) -> ValidationError:
