@@ -217,3 +217,10 @@ def test_big_transparent_and_palette_pngs_still_come_out_right(app):
     palette.save(buffer, "PNG")
     _, path = save_image(upload(buffer.getvalue(), "foto.png", "image/png"), "products")
     assert opened(app, path).size == (1200, 720)
+
+
+def test_webp_has_half_the_cap(app):
+    """libwebp's decoder holds about three full copies: 12 MP for WebP (bench/upload_images.py)."""
+    assert "12 megapiksel" in refusal(image_bytes("WEBP", size=(4300, 2800), lossless=True), filename="a.webp")
+    _, large = save_image(upload(image_bytes("WEBP", size=(4000, 3000)), "a.webp", "image/webp"), "products")
+    assert opened(app, large).size == (1200, 900)
