@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-
 NAME = "Keripik __malpro_csrf_token__"
 
 
