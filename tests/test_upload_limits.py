@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from malpro.extensions import db
 from malpro.models import ProductImage
 from malpro.services import products, tokens
+from tests.api.conftest import check_response
 from tests.helpers import png_bytes
 
 
@@ -55,10 +56,12 @@ def test_web_and_api_uploads_share_one_allowance_per_account(client, seller):
     ok = client.post(f"/api/v1/seller/products/{product.id}/images", headers=auth,
                      data={"file": (io.BytesIO(png_bytes()), "a.png")}, content_type="multipart/form-data")
     assert ok.status_code == 201 and _images() == 3
+    check_response("POST", f"/seller/products/{product.id}/images", ok)
     over = client.post(f"/api/v1/seller/products/{product.id}/images", headers=auth,
                        data={"file": (io.BytesIO(png_bytes()), "b.png")}, content_type="multipart/form-data")
     assert over.status_code == 429 and over.json["error"]["code"] == "rate_limited"
     assert int(over.headers["Retry-After"]) > 0 and _images() == 3
+    check_response("POST", f"/seller/products/{product.id}/images", over)  # as the OpenAPI document says
 
 
 def test_another_account_has_its_own_allowance(app, seller, make):
