@@ -78,6 +78,12 @@ bench-checkout: install
 bench-dashboard: install
 	$(BIN)/python -m bench.dashboard
 
+## Image uploads (docs/performance.md): time and peak memory of one worst-case upload through
+## the image pipeline (decompression bomb, the largest PNG/WebP/JPEG accepted), each in a fresh process
+.PHONY: bench-upload
+bench-upload: install
+	$(BIN)/python -m bench.upload_images
+
 ## Mixed load (docs/performance.md): 50 buyers for 60 s against gunicorn with
 ## deploy/gunicorn.conf.py on 127.0.0.1, demo data in a temporary SQLite database
 .PHONY: bench-load

@@ -27,6 +27,7 @@ def create_app(config: dict | object | None = None) -> Flask:
     )
     load_config(app, settings)
     configure_logging(app)
+    configure_inputs(app)
     configure_proxy(app)
     init_request_log(app)
     init_security(app)
@@ -102,6 +103,12 @@ def configure_logging(app: Flask) -> None:
         )
     app.logger.setLevel(app.config["LOG_LEVEL"])
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin set-up lines are noise
+
+
+def configure_inputs(app: Flask) -> None:
+    from malpro.request_input import configure_inputs as configure
+
+    configure(app)
 
 
 def configure_proxy(app: Flask) -> None:

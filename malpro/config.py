@@ -14,6 +14,7 @@ class Config:
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # a whole request: up to 8 phone photos at once; per-file limits are stricter
     DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
     IMAGE_MAX_BYTES = 8 * 1024 * 1024  # each product photo or logo, before re-encoding
+    UPLOAD_RATE_LIMIT = "120 per hour"  # files (photos, logos, documents) one account may upload
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True

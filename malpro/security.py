@@ -14,7 +14,7 @@ under it because it is loaded from /static, its config comes from a <meta> tag w
 """
 import io
 
-from flask import Flask, abort, request
+from flask import Flask, abort, g, request
 from secure import (
     ContentSecurityPolicy,
     CrossOriginOpenerPolicy,
@@ -63,6 +63,12 @@ HEADERS = Secure(
 # Sent only on HTTPS requests: over plain HTTP a browser ignores it, and a development
 # server on http://127.0.0.1 must not be pinned to HTTPS.
 HSTS = Secure(hsts=StrictTransportSecurity().max_age(31536000))
+
+# Every response built for a signed-in caller (pages under /akun, /pesanan, /seller, /admin,
+# the API's personal resources, and any page whose header shows the person's name, cart and
+# CSRF token) is kept by no browser and no proxy, unless its view chose its own caching
+# (media files, the public transparency figures, exports).
+PERSONAL_CACHE = "no-store"
 
 
 def serves_https(app: Flask) -> bool:
@@ -121,9 +127,29 @@ def init_security(app: Flask) -> None:
         elif "chunked" in request.headers.get("Transfer-Encoding", "").lower():
             _buffer_chunked_body(limit)
 
+    from malpro.upload_limits import init_upload_limits
+
+    init_upload_limits(app)
+
     @app.after_request
     def security_headers(response):
+        # A view's own, stricter policy (a legality document: `default-src 'none'; sandbox`)
+        # is kept; every other response gets the site's.
+        own_policy = response.headers.get("Content-Security-Policy")
         HEADERS.set_headers(response)
+        if own_policy:
+            response.headers["Content-Security-Policy"] = own_policy
         if request.is_secure:
             HSTS.set_headers(response)
+        if "Cache-Control" not in response.headers and signed_in_caller():
+            response.headers["Cache-Control"] = PERSONAL_CACHE
         return response
+
+
+def signed_in_caller() -> bool:
+    """Whether this response was built for a signed-in person: a session user (flask_login
+    keeps the user it loaded in g) or an API token's owner (malpro/api/auth.py)."""
+    user = g.get("_login_user")
+    if user is not None and getattr(user, "is_authenticated", False):
+        return True
+    return g.get("api_user_id") is not None

@@ -1,5 +1,6 @@
 """Jinja filters and the values every page's frame needs (navigation, badges)."""
 import json
+import secrets
 
 from flask import Flask, g, request, session, url_for
 from flask_babel import get_locale
@@ -9,7 +10,10 @@ from flask_wtf.csrf import generate_csrf
 from malpro.formatting import iso, rupiah, wib
 
 # Stands for the CSRF token in renderings shared by every visitor (see fill_csrf_placeholders).
-CSRF_PLACEHOLDER = "__malpro_csrf_token__"
+# Random per process (the shared renderings are kept per process too), so no text a user
+# writes (a product named "Keripik __malpro_csrf_token__") can contain it: only the places
+# the templates put it in get the visitor's token, never a heading or a WhatsApp link.
+CSRF_PLACEHOLDER = f"__malpro_csrf_{secrets.token_hex(16)}__"
 
 
 def register_template_helpers(app: Flask) -> None:

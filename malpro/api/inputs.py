@@ -1,5 +1,6 @@
 """Reading API input strictly (API.md): a JSON body of known fields with the right types, and
-list parameters. A body that is not JSON, a wrong type or an unknown field is 400 `bad_request`
+list parameters. A body that is not JSON (or nested too deeply to parse), a wrong type (an
+integer beyond 2^31 counts as one) or an unknown field is 400 `bad_request`
 (`fields` names each); a missing required field is 422 `validation_error`; a JSON body over
 1 MB is 413. What each value must be beyond its type is the services' business."""
 from flask import abort, request
@@ -7,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from malpro.extensions import db
+from malpro.request_input import MAX_INT
 from malpro.services.errors import DomainError, ValidationError
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -24,10 +26,13 @@ class BadRequestError(DomainError):
     status = 400
 
 
+def is_int(value) -> bool:
+    """A JSON whole number the database can hold (at most 2^31 - 1 in size); booleans are not."""
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_INT <= value <= MAX_INT
+
+
 def _is(value, kind) -> bool:
-    if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, kind)
+    return is_int(value) if kind is int else isinstance(value, kind)
 
 
 def raw_json():
@@ -68,7 +73,9 @@ def check_object(body: dict, fields: dict, required: tuple = (), prefix: str = "
             problems[prefix + key] = _("Field tidak dikenal.")
             continue
         kinds = fields[key] if isinstance(fields[key], tuple) else (fields[key],)
-        if not any(_is(value, kind) for kind in kinds):
+        if int in kinds and isinstance(value, int) and not isinstance(value, bool) and not is_int(value):
+            problems[prefix + key] = _("Bilangan terlalu besar (paling besar %(n)s).", n=MAX_INT)
+        elif not any(_is(value, kind) for kind in kinds):
             expected = " / ".join(str(TYPE_NAMES.get(k, k.__name__)) for k in kinds)
             problems[prefix + key] = _("Harus %(type)s.", type=expected)
     if problems:

@@ -517,8 +517,10 @@ PATHS = {
     },
     "/seller/store/documents": {"post": _op(
         "upload_document", "Penjual", "Unggah dokumen legalitas", (201, "Document", "Dokumen tersimpan."),
-        auth="seller", body=("multipart", "Upload"), errors=(422,),
-        description="PDF, JPEG atau PNG (dikenali dari isinya), paling besar 5 MB (lebih: 413), paling banyak 5.")},
+        auth="seller", body=("multipart", "Upload"), errors=(422, 429),
+        description="PDF, JPEG atau PNG (dikenali dari isinya), paling besar 5 MB (lebih: 413), paling banyak 5. "
+                    "Berkas yang diunggah satu akun dihitung (web dan API bersama, MALPRO_UPLOAD_RATE_LIMIT): "
+                    "lewat batasnya 429 dengan Retry-After.")},
     "/documents/{document_id}": {"get": _op(
         "document", "Penjual", "Unduh dokumen", (200, "file", "Berkasnya, sebagai lampiran."),
         auth="user", params=("DocumentId",), errors=(404,),
@@ -542,8 +544,10 @@ PATHS = {
     },
     "/seller/products/{product_id}/images": {"post": _op(
         "upload_image", "Penjual", "Unggah foto produk", (201, "Image", "Foto tersimpan (diolah ulang)."),
-        auth="seller", params=("ProductId",), body=("multipart", "Upload"), errors=(404, 422),
-        description="JPEG, PNG atau WebP, paling besar 8 MB (lebih: 413), paling banyak 8 foto per produk.")},
+        auth="seller", params=("ProductId",), body=("multipart", "Upload"), errors=(404, 422, 429),
+        description="JPEG, PNG atau WebP, paling besar 8 MB (lebih: 413) dan 24 megapiksel (WebP 12), paling "
+                    "banyak 8 foto per produk. Berkas yang diunggah satu akun dihitung (web dan API bersama, "
+                    "MALPRO_UPLOAD_RATE_LIMIT): lewat batasnya 429 dengan Retry-After.")},
     "/seller/orders": {"get": _op("store_orders", "Penjual", "Pesanan toko",
                                   (200, "SellerOrderPage", "Pesanan toko."), auth="seller",
                                   params=("OrderStatus", "Page", "PerPage"), errors=(400,))},

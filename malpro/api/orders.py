@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from malpro.api import bp
 from malpro.api.auth import api_user, token_required
-from malpro.api.inputs import BadRequestError, check_object, choice_arg, json_body, paginated, raw_json
+from malpro.api.inputs import BadRequestError, check_object, choice_arg, is_int, json_body, paginated, raw_json
 from malpro.api.serializers import cart_json, order_json
 from malpro.extensions import limiter
 from malpro.services import cart, checkout, orders
@@ -56,7 +56,7 @@ def place_orders():
     body = json_body({"store_ids": (list, type(None)), "fulfilment": (dict, type(None)),
                       "address": (dict, type(None))})
     store_ids = body.get("store_ids")
-    if store_ids is not None and not all(isinstance(s, int) and not isinstance(s, bool) for s in store_ids):
+    if store_ids is not None and not all(is_int(s) for s in store_ids):
         raise BadRequestError(fields={"store_ids": _("Harus daftar id toko (bilangan bulat).")})
     fulfilment = body.get("fulfilment") or {}
     bad = {f"fulfilment.{key}": _("Kunci harus id toko, nilainya \"delivery\" atau \"pickup\".")

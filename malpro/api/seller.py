@@ -1,6 +1,6 @@
 """The seller's store, documents, products and orders. Everything is looked up through the
 caller's own store, so another seller's product or order is simply not found (404)."""
-from flask import Response, g, jsonify, request, send_file
+from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -8,6 +8,7 @@ from malpro.api import bp
 from malpro.api.auth import token_required
 from malpro.api.inputs import BadRequestError, choice_arg, json_body, paginated
 from malpro.api.serializers import document_json, image_json, own_product, seller_order_json, store_owner
+from malpro.downloads import document_response
 from malpro.models import Order, Product
 from malpro.services import documents, orders, products, verification
 from malpro.services.errors import ValidationError
@@ -68,11 +69,8 @@ def upload_document():
 def get_document(document_id: int):
     """The file itself, to the store's owner and admins only (anyone else: 404)."""
     document = verification.document_for(g.api_user, document_id)
-    response = send_file(documents.document_path(document.stored_name), mimetype=document.content_type,
-                         as_attachment=True, download_name=document.filename, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return document_response(documents.document_path(document.stored_name), document.content_type,
+                             document.filename)
 
 
 # --- Products -----------------------------------------------------------------------------

@@ -177,7 +177,12 @@ def edit_product(product_id: int):
 def duplicate_product(product_id: int):
     product = _product(product_id)
     copy = products.duplicate_product(_store().id, product.id)
-    flash(_("Salinan dibuat dan belum aktif. Periksa datanya, lalu aktifkan."), "success")
+    if copy.moderation_reason:
+        flash(_("Salinan dibuat, tetapi ikut diturunkan seperti produk aslinya (alasan admin: %(reason)s). "
+                "Perbaiki salinan ini lalu hubungi admin untuk menayangkannya.", reason=copy.moderation_reason),
+              "warning")
+    else:
+        flash(_("Salinan dibuat dan belum aktif. Periksa datanya, lalu aktifkan."), "success")
     return redirect(url_for("seller.edit_product", product_id=copy.id), 303)
 
 

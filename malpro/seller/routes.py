@@ -1,9 +1,10 @@
 """The seller area's store pages: the dashboard, the application (apply, fix, re-submit),
 the store profile, and the store's legality documents."""
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from malpro.downloads import document_response
 from malpro.forms import show_domain_error
 from malpro.seller import bp
 from malpro.seller.forms import StoreApplicationForm, StoreProfileForm
@@ -113,17 +114,14 @@ def application_checklist():
 
 @bp.get("/dokumen/<int:document_id>")
 def document(document_id: int):
-    """A legality document, for its store's owner and for admins only (others: 404)."""
+    """A legality document, for its store's owner and for admins only (others: 404). Shown in
+    the browser (an admin reviews it on a phone); `?unduh=1` saves it instead."""
     try:
         doc = verification.document_for(current_user, document_id)
     except NotFoundError:
         abort(404)
-    response = send_file(documents.document_path(doc.stored_name), mimetype=doc.content_type,
-                         as_attachment=True, download_name=doc.filename, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return document_response(documents.document_path(doc.stored_name), doc.content_type, doc.filename,
+                             inline=request.args.get("unduh") != "1")
 
 
 @bp.post("/dokumen/<int:document_id>/hapus")

@@ -191,14 +191,14 @@ def kind_label(kind: str) -> str:
 def get_monthly_minimum() -> int:
     """The amount each employee is asked to spend on local UMKM a month (whole rupiah)."""
     value = db.session.scalar(select(Setting.value).where(Setting.key == MINIMUM_SETTING))
-    if value is not None and value.isdigit():
+    if value is not None and value.isascii() and value.isdigit():
         return int(value)
     return int(current_app.config["ASN_MONTHLY_MINIMUM"])
 
 
 def set_monthly_minimum(admin_id: int, amount, reason: str | None = None) -> int:
     """Change the minimum (audited with the old and new amounts)."""
-    if isinstance(amount, str) and amount.strip().isdigit():
+    if isinstance(amount, str) and amount.strip().isascii() and amount.strip().isdigit():
         amount = int(amount.strip())
     if isinstance(amount, bool) or not isinstance(amount, int) or not 1_000 <= amount <= MINIMUM_MAX:
         raise ValidationError(fields={"amount": _("Isi bilangan bulat rupiah antara 1.000 dan 100.000.000.")})

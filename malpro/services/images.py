@@ -24,8 +24,15 @@ FOLDERS = ("products", "logos")
 PRIVATE_FOLDERS = ("purchases",)
 # Pillow identifies the format from the bytes; only these decoders are even tried.
 FORMATS = ("JPEG", "PNG", "WEBP")
-# A phone photo is 12-50 megapixels; a "decompression bomb" claims far more in a tiny file.
-MAX_PIXELS = 40_000_000
+# Phone cameras save 12 MP photos by default (4000 x 3000); 24 MP leaves room for the larger
+# modes while a hostile file (a 131 KB PNG can claim 40 MP) costs a worker at most about 100 MB
+# and a fraction of a second (bench/upload_images.py, docs/performance.md). A 48-200 MP photo
+# is refused with a message that says how to shrink it.
+MAX_PIXELS = 24_000_000
+# Pillow decodes WebP through libwebp's animation decoder, which holds about three full-size
+# copies at once (a 24 MP WebP costs some 365 MB): WebP comes from the web or chat apps, not
+# from cameras, so half the cap is plenty.
+MAX_PIXELS_BY_FORMAT = {"WEBP": 12_000_000}
 WEBP_QUALITY = 80
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 
@@ -120,13 +127,15 @@ def _decode(data: bytes, large_size: int, field: str) -> Image.Image:
         raise _not_an_image(field) from None
     _check_pixels(probe, field)
     try:
-        probe.verify()
-        # verify() leaves the image unusable: open it again to decode it.
-        image = Image.open(io.BytesIO(data), formats=FORMATS)
+        # No verify() pass first: for a PNG it inflates the whole image once more only to check
+        # checksums, and load() refuses a truncated or undecodable file all the same (Pillow's
+        # LOAD_TRUNCATED_IMAGES stays off). Whatever decodes is re-encoded, never kept as sent.
+        image, probe = probe, None  # one reference only, so the full-size pixels go once reduced
         if image.format == "JPEG":
             # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding (much less memory).
             image.draft("RGB", (large_size, large_size))
         image.load()
+        image = _reduce(image, large_size)
         image = ImageOps.exif_transpose(image)
         return _to_plain_rgb(image)
     except Image.DecompressionBombError:
@@ -135,16 +144,36 @@ def _decode(data: bytes, large_size: int, field: str) -> Image.Image:
         raise broken from None
 
 
-def _too_many_pixels(field: str) -> ValidationError:
+# Modes Image.reduce() works on; others (palette "P", 1-bit) are converted later as they are.
+_REDUCIBLE = ("L", "LA", "RGB", "RGBA", "RGBa", "La", "CMYK", "I", "F")
+
+
+def _reduce(image: Image.Image, large_size: int) -> Image.Image:
+    """Shrink a big decoded picture at once by a whole factor (box averaging: every source
+    pixel counts, fast), keeping at least the largest size we save, so every later step
+    (turning, colour conversion, the resampled thumbnail and large version) works on a small
+    copy and the full-size pixels are freed. PNG and WebP have no draft mode: this is their
+    equivalent."""
+    factor = max(image.size) // large_size
+    if factor < 2 or image.mode not in _REDUCIBLE:
+        return image
+    reduced = image.reduce(factor)
+    # Keep what the later steps read: the EXIF orientation, the ICC profile, transparency.
+    reduced.info = dict(image.info)
+    return reduced
+
+
+def _too_many_pixels(field: str, limit: int = MAX_PIXELS) -> ValidationError:
     return ValidationError(fields={field: _(
         "Resolusi gambar terlalu besar (maksimal %(mp)d megapiksel). Kecilkan foto lalu coba lagi.",
-        mp=MAX_PIXELS // 1_000_000)})
+        mp=limit // 1_000_000)})
 
 
 def _check_pixels(image: Image.Image, field: str) -> None:
     width, height = image.size
-    if width < 1 or height < 1 or width * height > MAX_PIXELS:
-        raise _too_many_pixels(field)
+    limit = MAX_PIXELS_BY_FORMAT.get(image.format, MAX_PIXELS)
+    if width < 1 or height < 1 or width * height > limit:
+        raise _too_many_pixels(field, limit)
 
 
 def _to_plain_rgb(image: Image.Image) -> Image.Image:

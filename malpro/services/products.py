@@ -145,7 +145,9 @@ def set_active(store_id: int, product_id: int, active: bool) -> Product:
 
 def duplicate_product(store_id: int, product_id: int) -> Product:
     """A copy of the product (fields, certificates, copies of its images), inactive so the
-    seller can adjust it before it appears in the shop."""
+    seller can adjust it before it appears in the shop. A copy of a product an admin took down
+    carries the takedown (its reason): like the original, only an admin can put it back, so
+    duplicating is no way around moderation."""
     original = get_product(store_id, product_id)
     suffix = _(" (salinan)")
     name = original.name[:NAME_MAX - len(suffix)].rstrip() + suffix
@@ -154,7 +156,7 @@ def duplicate_product(store_id: int, product_id: int) -> Product:
         description=original.description, price=original.price, stock=original.stock, unit=original.unit,
         max_per_order=original.max_per_order,
         is_active=False, halal_number=original.halal_number, pirt_number=original.pirt_number,
-        bpom_number=original.bpom_number,
+        bpom_number=original.bpom_number, moderation_reason=original.moderation_reason,
     )
     db.session.add(copy)
     # Each product owns its files, so deleting one product's image never breaks another's.

@@ -2,10 +2,15 @@
 and XLSX files. The pages show the same numbers; the exports are built from these tables only,
 so a download holds exactly what the page shows, in the interface language.
 
-CSV files are UTF-8 with a byte-order mark (so Excel reads the accents) and are safe against
-spreadsheet formula injection: a text cell that starts with = + - @ (or a tab or carriage
-return) gets a leading apostrophe. In XLSX files text cells are written as text, never as
-formulas. Numbers stay numbers in both."""
+CSV files are UTF-8 with a byte-order mark (so Excel reads the accents) and follow OWASP's
+CSV-injection guidance: every cell is quoted (RFC 4180, quotes doubled), and a text cell that
+starts with = + - @, a tab, a carriage return, a line feed or a NUL (or their full-width forms,
+which some spreadsheet locales read as the same) gets a leading apostrophe. So does such a
+character where a separator inside the text would start a cell for a spreadsheet that splits
+on another separator or ignores the quotes (Excel with an Indonesian locale splits on `;`):
+"Toko;=HYPERLINK(...)" is written as "Toko;'=HYPERLINK(...)". In XLSX files text cells are
+written as text, never as formulas, and such cells also carry Excel's quote prefix, so editing
+the cell does not turn it into a formula either. Numbers stay numbers in both."""
 from __future__ import annotations
 
 import csv
@@ -15,13 +20,16 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from openpyxl.utils import get_column_letter
 
 from malpro.services import reports
 from malpro.services.orders import status_label
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# A separator (or line break) inside a text cell, then optional spaces, tabs or quotes, then a
+# formula sign: where a spreadsheet would start a new cell.
+_INNER_FORMULA = re.compile("([,;\r\n][ \t\"']*)(?=[=+\\-@\uff1d\uff0b\uff0d\uff20])")
 
 
 @dataclass
@@ -33,15 +41,16 @@ class Table:
 
 
 def safe_text(value):
-    """A cell value that no spreadsheet will run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """A cell value that no spreadsheet will run as a formula (numbers are left as they are)."""
+    if not isinstance(value, str):
+        return value
+    value = _INNER_FORMULA.sub(r"\1'", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow([safe_text(c) for c in table.columns])
     for row in table.rows:
         writer.writerow([safe_text(v) for v in row])
@@ -72,10 +81,16 @@ def to_xlsx(tables: list[Table]) -> bytes:
 
 
 def _put(cell, value):
+    if isinstance(value, str):
+        # XML 1.0 cannot hold most control characters (NUL, ESC, ...): drop them, or openpyxl
+        # refuses the whole workbook.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str):
         # openpyxl stores any string starting with "=" as a formula; force text.
         cell.data_type = TYPE_STRING
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True  # Excel's "'" marker: stays text when edited
     return cell
 
 

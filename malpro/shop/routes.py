@@ -229,9 +229,15 @@ def set_language():
 @bp.get("/media/<path:path>")
 def uploaded_file(path: str):
     """Product images and store logos (re-encoded on upload, safe to serve publicly).
-    In production nginx serves this folder directly (docs/deployment.md)."""
-    if Path(path).parts[:1] not in [(d,) for d in PUBLIC_MEDIA_DIRS]:
+    In production nginx serves these folders directly (docs/deployment.md).
+
+    The file is looked up inside its public folder, never inside the whole upload folder: a
+    `..` segment however it is spelled (`..%2f`, `%2e%2e`) cannot climb from products/ or
+    logos/ to documents/ (send_from_directory refuses to leave the folder it is given)."""
+    folder, _slash, name = path.partition("/")
+    if folder not in PUBLIC_MEDIA_DIRS or not name or ".." in name.split("/") or "\\" in name:
         abort(404)
-    response = send_from_directory(current_app.config["UPLOAD_DIR"], path, max_age=30 * 24 * 3600)
+    response = send_from_directory(Path(current_app.config["UPLOAD_DIR"]) / folder, name,
+                                   max_age=30 * 24 * 3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

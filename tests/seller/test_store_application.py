@@ -144,8 +144,14 @@ def test_document_download_for_owner_and_admin_only(client, make):
     response = client.get(doc_url)
     assert response.status_code == 200 and response.data == PDF_BYTES
     assert response.headers["Content-Type"] == "application/pdf"
-    assert response.headers["Content-Disposition"].startswith("attachment;")
+    # Shown in the browser (issue 13, point 15), still private and sandboxed; ?unduh=1 saves it.
+    assert response.headers["Content-Disposition"].startswith("inline;")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    download = client.get(doc_url + "?unduh=1")
+    assert download.headers["Content-Disposition"].startswith("attachment;") and download.data == PDF_BYTES
+    assert download.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     client.post("/auth/logout")
 
     other = make.store(owner=make.user(email="other@example.com")).owner

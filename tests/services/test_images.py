@@ -186,3 +186,41 @@ def test_delete_removes_media_files_only(app):
 
     assert not (root / thumb).exists() and not (root / large).exists()
     assert document.exists() and outside.exists()
+
+
+# --- Issue 15, point 9: decoding cost ------------------------------------------------------
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_the_pixel_cap_is_what_phone_photos_need(app):
+    """24 MP: a 12 MP or 24 MP phone photo passes, the review's 6320 x 6320 (40 MP) PNG does not."""
+    assert "24 megapiksel" in refusal(png_header_claiming(6320, 6320), filename="bom.png")
+    assert "megapiksel" in refusal(png_header_claiming(6000, 4001), filename="bom.png")
+    thumb, large = save_image(upload(image_bytes("PNG", size=(6000, 4000)), "foto.png", "image/png"), "products")
+    assert opened(app, large).size == (1200, 800) and opened(app, thumb).size == (400, 400)
+
+
+def test_a_big_png_is_reduced_early_and_keeps_its_orientation_and_colour(app):
+    data = image_bytes("PNG", size=(5000, 2500), color=(10, 120, 240), exif=exif_with(orientation=6))
+    _, large_path = save_image(upload(data, "foto.png", "image/png"), "products")
+    large = opened(app, large_path)
+    assert large.size == (600, 1200)  # turned upright after the early reduction
+    r, g, b = large.convert("RGB").getpixel((300, 600))
+    assert abs(r - 10) < 8 and abs(g - 120) < 8 and abs(b - 240) < 8
+
+
+def test_big_transparent_and_palette_pngs_still_come_out_right(app):
+    rgba = image_bytes("PNG", size=(5000, 3000), color=(0, 0, 0, 0), mode="RGBA")
+    _, path = save_image(upload(rgba, "foto.png", "image/png"), "products")
+    assert opened(app, path).convert("RGB").getpixel((10, 10)) == (255, 255, 255)  # flattened on white
+    palette = Image.new("RGB", (5000, 3000), (200, 30, 30)).convert("P")
+    buffer = io.BytesIO()
+    palette.save(buffer, "PNG")
+    _, path = save_image(upload(buffer.getvalue(), "foto.png", "image/png"), "products")
+    assert opened(app, path).size == (1200, 720)
+
+
+def test_webp_has_half_the_cap(app):
+    """libwebp's decoder holds about three full copies: 12 MP for WebP (bench/upload_images.py)."""
+    assert "12 megapiksel" in refusal(image_bytes("WEBP", size=(4300, 2800), lossless=True), filename="a.webp")
+    _, large = save_image(upload(image_bytes("WEBP", size=(4000, 3000)), "a.webp", "image/webp"), "products")
+    assert opened(app, large).size == (1200, 900)
