@@ -35,3 +35,16 @@ class PasswordChangeForm(FlaskForm):
     confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=[
         EqualTo("new_password", _l("Kedua kata sandi tidak sama.")),
     ])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")),
+                                                Length(max=254, message=_l("Alamat email tidak valid."))])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(_l("Wajib diisi."))],
+                             description=_l("8-128 karakter. Hindari kata sandi umum dan nama Anda."))
+    confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=[
+        EqualTo("password", _l("Kedua kata sandi tidak sama.")),
+    ])

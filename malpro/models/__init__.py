@@ -3,11 +3,12 @@ from malpro.models.base import Base, average_rating, utcnow
 from malpro.models.catalog import CartItem, Category, Product, ProductImage, Review
 from malpro.models.order import FINAL_STATUSES, ORDER_STATUSES, Checkout, Order, OrderEvent, OrderItem
 from malpro.models.store import STORE_STATUSES, Store, StoreDecision, StoreDocument
-from malpro.models.user import Address, ApiToken, AsnProfile, AuditLog, Notification, Opd, Setting, User
+from malpro.models.user import (Address, ApiToken, AsnProfile, AuditLog, LoginSession, Notification, Opd,
+                               PasswordReset, Setting, User)
 
 __all__ = [
     "Address", "ApiToken", "AsnProfile", "AuditLog", "Base", "average_rating", "CartItem", "Category", "Checkout",
-    "FINAL_STATUSES", "Notification", "ORDER_STATUSES", "Opd", "Order", "OrderEvent", "OrderItem",
-    "Product", "ProductImage", "Review", "STORE_STATUSES", "Setting", "Store", "StoreDecision",
+    "FINAL_STATUSES", "LoginSession", "Notification", "ORDER_STATUSES", "Opd", "Order", "OrderEvent", "OrderItem",
+    "PasswordReset", "Product", "ProductImage", "Review", "STORE_STATUSES", "Setting", "Store", "StoreDecision",
     "StoreDocument", "User", "utcnow",
 ]

@@ -23,7 +23,7 @@ from tests.api.conftest import check_response
 from tests.helpers import PDF_BYTES, png_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
-ADMIN_EMAIL, ADMIN_PASSWORD = "admin@kota.example", "admin-rahasia-123"
+ADMIN_EMAIL, ADMIN_PASSWORD = "admin@kota.example", "kota-rahasia-123"
 
 
 def _free_port() -> int:
