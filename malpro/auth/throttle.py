@@ -11,10 +11,13 @@ used, exact across worker processes (malpro/ratelimit.py).
 import time
 from collections.abc import Callable
 
-from flask import current_app, g, request
+from flask import current_app, request
 
 from malpro.extensions import limiter
 from malpro.services.accounts import normalize_email
+
+
+_FAILED = "malpro.failed_sign_in"
 
 
 def _setting(name: str) -> Callable[[], str]:
@@ -45,11 +48,11 @@ def _email_only() -> str:
 
 def mark_failed_sign_in() -> None:
     """Tell the limits that this request was a failed sign-in (a web form answers 200 either way)."""
-    g.failed_sign_in = True
+    request.environ[_FAILED] = True
 
 
 def _failed(response) -> bool:
-    return response.status_code == 401 or bool(g.get("failed_sign_in"))
+    return response.status_code == 401 or bool(request.environ.get(_FAILED))
 
 
 def sign_in_limits(view):

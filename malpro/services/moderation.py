@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "admin.revoke": _l("Cabut hak admin"),
     "user.deactivate": _l("Nonaktifkan akun"),
     "user.reactivate": _l("Aktifkan kembali akun"),
+    "user.password_reset_link": _l("Buat tautan atur ulang kata sandi"),
     "product.takedown": _l("Turunkan produk"),
     "product.restore": _l("Tayangkan kembali produk"),
     "category.update": _l("Ubah kategori"),
