@@ -1,13 +1,18 @@
 """Sign in, sign up, sign out (here or everywhere), change password, forgotten password."""
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from malpro.auth import bp
 from malpro.auth.forms import ForgotPasswordForm, LoginForm, PasswordChangeForm, RegisterForm, ResetPasswordForm
 from malpro.auth.session import current_session_id, sign_in, sign_out
-from malpro.auth.throttle import (mark_failed_sign_in, password_reset_limits, register_limits, retry_after_seconds,
-                                  sign_in_limits)
+from malpro.auth.throttle import (
+    mark_failed_sign_in,
+    password_reset_limits,
+    register_limits,
+    retry_after_seconds,
+    sign_in_limits,
+)
 from malpro.forms import safe_next_url, show_domain_error
 from malpro.services import accounts, cart, password_reset, sessions
 from malpro.services.errors import DomainError

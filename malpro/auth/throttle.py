@@ -16,7 +16,6 @@ from flask import current_app, request
 from malpro.extensions import limiter
 from malpro.services.accounts import normalize_email
 
-
 _FAILED = "malpro.failed_sign_in"
 
 

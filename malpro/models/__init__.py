@@ -3,8 +3,18 @@ from malpro.models.base import Base, average_rating, utcnow
 from malpro.models.catalog import CartItem, Category, Product, ProductImage, Review
 from malpro.models.order import FINAL_STATUSES, ORDER_STATUSES, Checkout, Order, OrderEvent, OrderItem
 from malpro.models.store import STORE_STATUSES, Store, StoreDecision, StoreDocument
-from malpro.models.user import (Address, ApiToken, AsnProfile, AuditLog, LoginSession, Notification, Opd,
-                               PasswordReset, Setting, User)
+from malpro.models.user import (
+                               Address,
+                               ApiToken,
+                               AsnProfile,
+                               AuditLog,
+                               LoginSession,
+                               Notification,
+                               Opd,
+                               PasswordReset,
+                               Setting,
+                               User,
+)
 
 __all__ = [
     "Address", "ApiToken", "AsnProfile", "AuditLog", "Base", "average_rating", "CartItem", "Category", "Checkout",

@@ -10,6 +10,7 @@ from malpro.services.errors import ConflictError, ValidationError
 from malpro.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 from malpro.services.passwords import password_problem
 from malpro.services.validation import normalize_phone
+
 # Checked when the email is unknown too, so both answers take the same time.
 _DUMMY_HASH = generate_password_hash("malpro-timing-equaliser")
 
