@@ -61,6 +61,8 @@ class Config:
     REMEMBER_DAYS = 30
     LOGIN_SESSION_HOURS = 24
     PASSWORD_RESET_MINUTES = 60
+    # The admins' WhatsApp number (08..., 628...): without mail, "Lupa kata sandi?" links to it.
+    SUPPORT_WHATSAPP = None
 
     # Email is sent only when MAIL_SERVER is set (MALPRO_MAIL_SERVER=smtp.example.org).
     MAIL_SERVER = None

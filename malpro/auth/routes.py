@@ -54,7 +54,8 @@ def too_many_attempts(error):
     form = form_class()
     form.form_errors.append(message)
     return render_template(template, form=form, next_url=safe_next_url(request.values.get("next")),
-                           mail=password_reset.mail_configured()), 429
+                           mail=password_reset.mail_configured(),
+                           support_whatsapp=password_reset.support_whatsapp_url()), 429
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -160,7 +161,8 @@ def forgot_password():
         # The same answer whether or not the address has an account.
         return render_template("auth/forgot_password_sent.html", email=form.email.data,
                                mail=password_reset.mail_configured())
-    return render_template("auth/forgot_password.html", form=form, mail=password_reset.mail_configured())
+    return render_template("auth/forgot_password.html", form=form, mail=password_reset.mail_configured(),
+                           support_whatsapp=password_reset.support_whatsapp_url())
 
 
 @bp.get("/lupa-sandi/<token>")

@@ -23,6 +23,7 @@ from malpro.models import AuditLog, PasswordReset, User, utcnow
 from malpro.services import accounts
 from malpro.services.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from malpro.services.notifications import _MailSettings, _QueuedEmail, _send, absolute_url
+from malpro.services.validation import normalize_phone, whatsapp_url
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,19 @@ def _hash(raw: str) -> str:
 
 def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def support_whatsapp_url() -> str | None:
+    """A WhatsApp chat with the admins (SUPPORT_WHATSAPP) to ask for a reset link, or None."""
+    number = current_app.config.get("SUPPORT_WHATSAPP")
+    if not number:
+        return None
+    try:
+        phone = normalize_phone(str(number))
+    except ValueError:
+        log.warning("SUPPORT_WHATSAPP is not an Indonesian mobile number; no WhatsApp link shown")
+        return None
+    return whatsapp_url(phone, _("Halo admin Malpro, saya lupa kata sandi akun Malpro saya. Email akun saya: "))
 
 
 def _new_link(user_id: int, created_by_id: int | None = None) -> str:

@@ -154,6 +154,13 @@ def test_without_mail_the_page_says_to_ask_an_admin(client, make):
     assert db.session.scalar(select(PasswordReset)) is None
 
 
+def test_without_mail_the_page_links_to_the_admins_whatsapp(config, request):
+    config["SUPPORT_WHATSAPP"] = "0812-3456-7000"
+    client = request.getfixturevalue("client")
+    page = client.get("/auth/lupa-sandi").get_data(as_text=True)
+    assert "https://wa.me/6281234567000?text=" in page and "Hubungi admin lewat WhatsApp" in page
+
+
 def test_admin_makes_a_whatsapp_reset_link_which_is_audited(client, make, auth):
     user = make.user(email=EMAIL, phone="6281234567890")
     admin = make.admin(email="admin@example.com")
