@@ -258,3 +258,20 @@ def test_a_signed_in_page_costs_one_lookup_for_the_user(app, make):
     session_queries = [s for s in statements if "login_sessions" in s]
     assert len(session_queries) == 1 and "JOIN users" in session_queries[0]
     assert not [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+
+
+def test_reactivating_an_account_does_not_revive_its_old_sessions(app, make):
+    from malpro.services import moderation
+
+    user = make.user(email=EMAIL)
+    admin = make.admin()
+    client = app.test_client()
+    _login(client, remember=True)
+    remember = _cookie(client, "remember_token")
+    moderation.deactivate_user(admin.id, user.id, "akun diambil alih")
+    moderation.reactivate_user(admin.id, user.id, "sudah aman")
+
+    assert not _signed_in(client)
+    replay = app.test_client()
+    replay.set_cookie("remember_token", remember)
+    assert not _signed_in(replay)
