@@ -120,6 +120,12 @@ class SQLiteStorage(Storage, MovingWindowSupport):
             "SELECT MIN(at), COUNT(*) FROM events WHERE key = ? AND at > ?", (key, now - expiry)).fetchone()
         return (oldest, count) if count else (now, 0)
 
+    def refund(self, key: str) -> None:
+        """Remove the newest entry of a moving window (an attempt that is not to count)."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM events WHERE rowid = (SELECT rowid FROM events WHERE key = ? "
+                         "ORDER BY at DESC, rowid DESC LIMIT 1)", (key,))
+
     # --- housekeeping -----------------------------------------------------------------
 
     def check(self) -> bool:

@@ -45,17 +45,20 @@ def _after_sign_in(user, next_url: str | None) -> str:
 @bp.errorhandler(429)
 def too_many_attempts(error):
     """A refused attempt shows its own form again with the wait, in the page's language."""
-    message = _("Terlalu banyak percobaan. Coba lagi dalam %(seconds)d detik.", seconds=retry_after_seconds())
+    seconds = retry_after_seconds()
+    message = _("Terlalu banyak percobaan. Coba lagi dalam %(seconds)d detik.", seconds=seconds)
     forms = {"auth.login": (LoginForm, "auth/login.html"), "auth.register": (RegisterForm, "auth/register.html"),
              "auth.forgot_password": (ForgotPasswordForm, "auth/forgot_password.html")}
     form_class, template = forms.get(request.endpoint, (None, None))
     if form_class is None:
-        return render_template("errors/error.html", status=429, message=message), 429
-    form = form_class()
-    form.form_errors.append(message)
-    return render_template(template, form=form, next_url=safe_next_url(request.values.get("next")),
-                           mail=password_reset.mail_configured(),
-                           support_whatsapp=password_reset.support_whatsapp_url()), 429
+        page = render_template("errors/error.html", status=429, message=message)
+    else:
+        form = form_class()
+        form.form_errors.append(message)
+        page = render_template(template, form=form, next_url=safe_next_url(request.values.get("next")),
+                               mail=password_reset.mail_configured(),
+                               support_whatsapp=password_reset.support_whatsapp_url())
+    return page, 429, {"Retry-After": str(seconds)}
 
 
 @bp.route("/login", methods=["GET", "POST"])

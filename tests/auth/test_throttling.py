@@ -268,3 +268,24 @@ def test_the_storage_windows_move_and_expire(tmp_path):
     assert storage.get("c") == 0 and storage.check()
     storage.clear("k")
     assert storage.get_moving_window("k", 3, 1)[1] == 0
+
+
+def test_simultaneous_failed_sign_ins_are_counted_exactly(limited, app, make):
+    """20 wrong passwords for one email at the same instant: exactly 10 are checked (401), 10
+    refused (429). Counting only after the answer would let every one of them through."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    make.user(email="budi@example.com")
+    start = Barrier(20)
+
+    def attempt(_n):
+        client = app.test_client()
+        start.wait()
+        return client.post("/api/v1/auth/token", json={"email": "budi@example.com", "password": "tebakan-salah"})
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = sorted(response.status_code for response in pool.map(attempt, range(20)))
+    assert statuses == [401] * 10 + [429] * 10
+    # A success gives its place back: the right password still waits here (the window is full),
+    # but from a fresh window successes never fill it (test_successful_token_requests_do_not_count).
