@@ -2,14 +2,14 @@
 one by one) and one-time password reset links.
 
 Revision ID: 0011
-Revises: 0003
+Revises: 0010
 Create Date: 2026-12-05 19:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0003"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
