@@ -113,3 +113,17 @@ def test_sign_in_with_an_over_long_password_is_a_plain_failure(client, make, aut
     make.user(email="pembeli@example.com")
     response = auth.login(password="a" * 900_000)
     assert "Email atau kata sandi salah." in response.get_data(as_text=True)
+
+
+def test_the_register_form_shows_the_password_rule_with_the_other_errors_at_once(client):
+    response = client.post("/auth/register", data={"name": "Siti", "email": "siti@example.com", "phone": "12345",
+                                                   "password": "password", "confirm": "password"})
+    body = response.get_data(as_text=True)
+    assert COMMON in body and "nomor seluler Indonesia" in body
+    assert _users() == 0
+
+
+def test_a_short_password_is_reported_once(client):
+    body = client.post("/auth/register", data={"name": "Siti", "email": "siti@example.com", "password": "pendek",
+                                               "confirm": "pendek"}).get_data(as_text=True)
+    assert '<p class="error" id="password-error">Kata sandi minimal 8 karakter.</p>' in body
