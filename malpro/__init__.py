@@ -63,8 +63,10 @@ def load_config(app: Flask, settings: dict) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(uri)
     app.config["UPLOAD_DIR"] = str(app.config.get("UPLOAD_DIR") or instance / "uploads")
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
-    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        from malpro.ratelimit import default_storage_uri
+
+        app.config["RATELIMIT_STORAGE_URI"] = default_storage_uri(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(instance)
 

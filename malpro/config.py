@@ -32,9 +32,19 @@ class Config:
     REQUEST_LOG_IP = False
 
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    # None: a SQLite file in instance/ that every worker process on this server shares
+    # (malpro/ratelimit.py), or Redis when REDIS_URL is set; "memory://" counts per process.
+    RATELIMIT_STORAGE_URI = None
+    # A moving window: "10 a minute" is never 20 across the turn of a minute.
+    RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins (web and API together) per client address and email, and per address
+    # across all emails (password spraying); registrations and reset requests per address.
     LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "30 per minute"
+    REGISTER_RATE_LIMIT = "5 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute"
+    PASSWORD_RESET_EMAIL_RATE_LIMIT = "5 per hour"
     REDIS_URL = None  # MALPRO_REDIS_URL: shared rate-limit storage for several app servers
     # If Redis goes away, count in memory until it is back rather than answer 500 to sign-ins.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -53,6 +63,13 @@ class Config:
     # Rupiah each city employee is asked to spend on local UMKM a month, until an admin sets it.
     ASN_MONTHLY_MINIMUM = 300_000
     API_TOKEN_DAYS = 30
+    # A web sign-in lasts this long with "Ingat saya" (remember-me), else LOGIN_SESSION_HOURS
+    # (the browser forgets it sooner when it closes); logout ends it at once.
+    REMEMBER_DAYS = 30
+    LOGIN_SESSION_HOURS = 24
+    PASSWORD_RESET_MINUTES = 60
+    # The admins' WhatsApp number (08..., 628...): without mail, "Lupa kata sandi?" links to it.
+    SUPPORT_WHATSAPP = None
 
     # Email is sent only when MAIL_SERVER is set (MALPRO_MAIL_SERVER=smtp.example.org).
     MAIL_SERVER = None

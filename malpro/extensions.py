@@ -7,6 +7,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from malpro import ratelimit  # noqa: F401  (registers the malpro-sqlite:// rate-limit storage)
 from malpro.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -14,5 +15,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Storage comes from RATELIMIT_STORAGE_URI (memory by default, Redis when configured).
+# Storage comes from RATELIMIT_STORAGE_URI: by default a SQLite file every worker of this server
+# shares (malpro/ratelimit.py), Redis when MALPRO_REDIS_URL is set. Limits: malpro/auth/throttle.py.
 limiter = Limiter(key_func=get_remote_address)

@@ -3,7 +3,7 @@
 Thin views over services.moderation, which checks every rule and writes the audit row. Each
 change is a POST form with a CSRF token that redirects back (PRG); a refused change re-renders
 the page with the message on the field and the service's HTTP status."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -14,9 +14,10 @@ from malpro.downloads import file_response
 from malpro.extensions import db
 from malpro.forms import show_domain_error
 from malpro.models import AsnProfile, AuditLog, Category, Opd, Order, Product, User
-from malpro.services import asn, moderation, report_tables
+from malpro.services import asn, moderation, password_reset, report_tables
 from malpro.services.errors import DomainError
 from malpro.services.reports import PeriodError, parse_day, wib_today
+from malpro.services.validation import whatsapp_url
 
 PER_PAGE = 50
 AUDIT_EXPORT_LIMIT = 50_000
@@ -44,13 +45,14 @@ def users():
     return render_template("admin/users.html", pagination=pagination, q=q, role=role)
 
 
-def _user_page(user: User, form: ReasonForm | None = None, failed: str | None = None, status: int = 200):
+def _user_page(user: User, form: ReasonForm | None = None, failed: str | None = None, status: int = 200,
+               reset: dict | None = None):
     profile = asn.profile_of(user.id)
     orders = db.session.scalar(select(func.count(Order.id)).where(Order.buyer_id == user.id))
     return render_template("admin/user_detail.html", user=user, profile=profile, orders=orders,
                            form=form or ReasonForm(formdata=None), failed=failed,
                            history=_audit_for("user", user.id), kind_label=asn.kind_label,
-                           action_label=moderation.action_label), status
+                           action_label=moderation.action_label, reset=reset), status
 
 
 @bp.get("/pengguna/<int:user_id>")
@@ -97,6 +99,27 @@ def grant_admin(user_id: int):
 def revoke_admin(user_id: int):
     return _user_action(user_id, "revoke", lambda admin_id, uid, reason: moderation.set_admin(admin_id, uid, False,
                                                                                             reason))
+
+
+@bp.post("/pengguna/<int:user_id>/tautan-sandi")
+def password_reset_link(user_id: int):
+    """A one-time password reset link for the admin to send by WhatsApp (no mail server).
+    Shown once, on this answer only (never stored); the making of it is audited."""
+    user = db.get_or_404(User, user_id)
+    form = ReasonForm()
+    form.validate_on_submit()  # the CSRF token
+    try:
+        user, raw = password_reset.create_link_by_admin(current_user.id, user_id)
+    except DomainError as error:
+        show_domain_error(form, error)
+        return _user_page(user, form, failed="reset", status=error.status)
+    link = password_reset.reset_url(raw)
+    message = _("Halo %(name)s, ini tautan untuk membuat kata sandi baru akun Malpro Anda (berlaku %(minutes)d "
+                "menit, sekali pakai): %(link)s", name=user.name, link=link,
+                minutes=current_app.config["PASSWORD_RESET_MINUTES"])
+    response = _user_page(user, reset={"link": link,
+                                       "whatsapp": whatsapp_url(user.phone, message) if user.phone else None})
+    return response
 
 
 # --- Product listings ---------------------------------------------------------------------

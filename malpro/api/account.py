@@ -6,22 +6,16 @@ from malpro.api import bp
 from malpro.api.auth import UnauthorizedError, token_required
 from malpro.api.inputs import json_body, page_json, page_params
 from malpro.api.serializers import user_json
-from malpro.extensions import db, limiter
+from malpro.auth.throttle import password_reset_limits, register_limits, sign_in_limits
+from malpro.extensions import db
 from malpro.formatting import iso
 from malpro.models import OutsidePurchase
-from malpro.services import accounts, asn, outside_purchases, participation, tokens
+from malpro.services import accounts, asn, outside_purchases, participation, password_reset, tokens
 from malpro.services.errors import NotFoundError
 
 
-def _address_and_email() -> str:
-    """The key of the failed-token limit: the caller's address and the email tried."""
-    body = request.get_json(force=True, silent=True)
-    email = body.get("email") if isinstance(body, dict) and isinstance(body.get("email"), str) else ""
-    return f"token:{request.remote_addr}:{accounts.normalize_email(email)}"
-
-
 @bp.post("/auth/register")
-@limiter.limit("5 per minute", key_func=lambda: f"register:{request.remote_addr}")
+@register_limits
 def register():
     body = json_body({"name": str, "email": str, "password": str, "phone": (str, type(None))},
                      required=("name", "email", "password"))
@@ -31,8 +25,8 @@ def register():
 
 
 @bp.post("/auth/token")
-# Only failures count, so an app signing in often is never locked out by its own successes.
-@limiter.limit("10 per minute", key_func=_address_and_email, deduct_when=lambda response: response.status_code == 401)
+# Only failures count (401), so an app signing in often is never locked out by its own successes.
+@sign_in_limits
 def create_token():
     body = json_body({"email": str, "password": str}, required=("email", "password"))
     user = accounts.authenticate(body["email"], body["password"])
@@ -46,6 +40,27 @@ def create_token():
 @token_required()
 def delete_token():
     tokens.revoke(g.api_token.id)
+    return Response(status=204)
+
+
+@bp.post("/auth/password-reset")
+@password_reset_limits
+def request_password_reset():
+    """Email a reset link (the link opens the web page). The same 202 whether or not the
+    address has an account."""
+    body = json_body({"email": str}, required=("email",))
+    password_reset.request_reset(body["email"])
+    return jsonify(message=_("Jika email ini terdaftar, tautan untuk membuat kata sandi baru sudah dikirim. "
+                             "Tautan berlaku satu jam.")), 202
+
+
+@bp.put("/me/password")
+@token_required()
+def change_password():
+    """Change the password; every other token and web session of the account ends, this
+    token stays."""
+    body = json_body({"current_password": str, "new_password": str}, required=("current_password", "new_password"))
+    accounts.change_password(g.api_user, body["current_password"], body["new_password"], keep_token_id=g.api_token.id)
     return Response(status=204)
 
 

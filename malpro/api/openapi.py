@@ -186,11 +186,16 @@ SCHEMAS = {
                        "description": STR, "photo": {"type": "string", "format": "binary"}}},
     "AsnProfileInput": obj({"kind": enum(("asn", "non_asn")), "nip": nullable(STR), "opd_code": STR},
                            required=["kind", "opd_code"]),
-    "RegisterInput": obj({"name": STR, "email": STR, "password": {"type": "string", "minLength": 8},
+    "RegisterInput": obj({"name": STR, "email": STR, "password": {"type": "string", "minLength": 8, "maxLength": 128},
                           "phone": nullable(STR)}, required=["name", "email", "password"],
                          description="Field peran (is_admin, role) diabaikan; field lain yang tidak dikenal: 400."),
     "Registered": obj({"user": ref("User"), "token": STR}),
     "TokenInput": obj({"email": STR, "password": STR}),
+    "PasswordResetInput": obj({"email": STR}, required=["email"]),
+    "PasswordResetRequested": obj({"message": STR}),
+    "PasswordChangeInput": obj({"current_password": STR,
+                                "new_password": {"type": "string", "minLength": 8, "maxLength": 128}},
+                               required=["current_password", "new_password"]),
     "Token": obj({"token": {"type": "string", "description": "Ditampilkan sekali; kirim sebagai Bearer."},
                   "expires_at": DATETIME, "user": ref("User")}),
     "Region": obj({"kecamatan": STR, "kelurahan": array(STR)}),
@@ -406,13 +411,22 @@ PATHS = {
     "/auth/register": {"post": _op(
         "register", "Akun", "Daftar akun pembeli", (201, "Registered", "Akun dibuat, dengan token."),
         body="RegisterInput", errors=(409, 422, 429),
-        description="Kata sandi minimal 8 karakter. Email yang sudah terdaftar: 409. "
+        description="Kata sandi 8-128 karakter, bukan kata sandi umum, tidak memuat nama pada email "
+                    "(422 di `fields.password`). Email yang sudah terdaftar: 409. "
                     "Paling banyak 5 pendaftaran per menit per alamat.")},
+    "/auth/password-reset": {"post": _op(
+        "request_password_reset", "Akun", "Lupa kata sandi: kirim tautan atur ulang",
+        (202, "PasswordResetRequested", "Jawaban yang sama, terdaftar atau tidak."),
+        body="PasswordResetInput", errors=(422, 429),
+        description="Jika email terdaftar (dan server bisa mengirim email), tautan sekali pakai yang berlaku "
+                    "satu jam dikirim ke email itu; tautan dibuka di web. Paling banyak 5 permintaan per menit "
+                    "per alamat dan 5 per jam per email.")},
     "/auth/token": {
         "post": _op("create_token", "Akun", "Masuk: buat token", (200, "Token", "Token baru."),
                     body="TokenInput", errors=(401, 422, 429),
                     description="Email atau kata sandi salah: 401 yang sama untuk keduanya. Paling banyak 10 "
-                                "percobaan gagal per menit per alamat dan email."),
+                                "percobaan gagal per menit per alamat dan email, dan 30 per menit per alamat "
+                                "untuk semua email (dihitung bersama percobaan masuk di web)."),
         "delete": _op("delete_token", "Akun", "Keluar: cabut token ini", (204, None, "Token dicabut."),
                       auth="user"),
     },
@@ -441,6 +455,12 @@ PATHS = {
     "/me/asn/purchases/{purchase_id}/photo": {"get": _op(
         "outside_purchase_photo", "Akun", "Foto laporan belanja", (200, "image", "Foto (WebP)."), auth="user",
         params=("PurchaseId",), errors=(404,), description="Hanya untuk pelapornya; lainnya 404.")},
+    "/me/password": {"put": _op(
+        "change_password", "Akun", "Ganti kata sandi", (204, None, "Kata sandi diganti."), auth="user",
+        body="PasswordChangeInput", errors=(422,),
+        description="Kata sandi saat ini salah: 422 di `fields.current_password`; aturan kata sandi baru seperti "
+                    "pendaftaran (`fields.new_password`). Semua token lain dan sesi web akun ini berakhir; "
+                    "token ini tetap berlaku.")},
     # Catalogue
     "/regions": {"get": _op("regions", "Katalog", "Kecamatan dan kelurahan Kota Malang",
                             (200, array(ref("Region")), "5 kecamatan dan kelurahannya."))},

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
 
+from malpro.services.passwords import password_problem
 from malpro.services.validation import normalize_phone
 
 
@@ -21,9 +22,7 @@ class RegisterForm(FlaskForm):
     ])
     phone = TelField(_l("Nomor HP / WhatsApp"), validators=[Optional()],
                      description=_l("Contoh: 081234567890"))
-    password = PasswordField(_l("Kata sandi"), validators=[
-        DataRequired(_l("Kata sandi wajib diisi.")), Length(min=8, message=_l("Kata sandi minimal 8 karakter.")),
-    ])
+    password = PasswordField(_l("Kata sandi"), validators=[DataRequired(_l("Kata sandi wajib diisi."))])
     confirm = PasswordField(_l("Ulangi kata sandi"), validators=[
         EqualTo("password", _l("Kedua kata sandi tidak sama.")),
     ])
@@ -36,6 +35,12 @@ class RegisterForm(FlaskForm):
             except ValueError as exc:
                 raise StopValidation(str(exc)) from None
 
+    def validate_password(self, field):
+        """The password rules (services.passwords) with the other fields, for the same reason."""
+        problem = password_problem(field.data, self.email.data)
+        if problem:
+            raise StopValidation(problem)
+
 
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired(_l("Wajib diisi."))])
@@ -44,4 +49,17 @@ class PasswordChangeForm(FlaskForm):
     ])
     confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=[
         EqualTo("new_password", _l("Kedua kata sandi tidak sama.")),
+    ])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")),
+                                                Length(max=254, message=_l("Alamat email tidak valid."))])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(_l("Wajib diisi."))],
+                             description=_l("8-128 karakter. Hindari kata sandi umum dan nama Anda."))
+    confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=[
+        EqualTo("password", _l("Kedua kata sandi tidak sama.")),
     ])

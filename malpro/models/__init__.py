@@ -18,8 +18,10 @@ from malpro.models.user import (
     ApiToken,
     AsnProfile,
     AuditLog,
+    LoginSession,
     Notification,
     Opd,
+    PasswordReset,
     Setting,
     User,
 )
@@ -29,5 +31,5 @@ __all__ = [
     "FINAL_STATUSES", "Notification", "ORDER_STATUSES", "Opd", "Order", "OrderEvent", "OrderItem",
     "Product", "ProductImage", "Review", "STORE_STATUSES", "Setting", "Store", "StoreDecision",
     "StoreDocument", "User", "utcnow", "LEAD_STATUSES", "OFFICER_ROLES", "PURCHASE_STATUSES",
-    "PROFILE_STATUSES", "OpdOfficer", "OutsidePurchase", "ReminderLog", "ShopLead",
+    "PROFILE_STATUSES", "OpdOfficer", "OutsidePurchase", "ReminderLog", "ShopLead", "LoginSession", "PasswordReset",
 ]

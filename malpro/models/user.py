@@ -38,9 +38,16 @@ class User(UserMixin, Base):
     asn_profile: Mapped[Optional["AsnProfile"]] = relationship(back_populates="user", uselist=False,
                                                                foreign_keys="AsnProfile.user_id")
 
+    # Set for the signed-in request only (malpro/auth/session.py): "<user id>:<session secret>",
+    # what Flask-Login keeps in the session cookie and the remember cookie.
+    login_key = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_id(self) -> str:  # Flask-Login: a bare id loads nobody, only a live login session does
+        return self.login_key or str(self.id)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -102,6 +109,40 @@ class ApiToken(Base):
     last_used_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship()
+
+
+class LoginSession(Base):
+    """One sign-in on the web: the session cookie and the remember-me cookie of that browser
+    carry its random secret, of which only the SHA-256 hash is stored. Logging out, "log out
+    everywhere", a password change or reset, or its expiry ends it (revoked_at / expires_at)."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_agent: Mapped[Optional[str]] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+
+class PasswordReset(Base):
+    """A one-time password reset link (by email, or made by an admin to send by WhatsApp):
+    only the SHA-256 hash of its secret is stored; it dies when used, after an hour, or when
+    the password changes."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The admin who made it (a link sent by WhatsApp); NULL for a link the user asked for by email.
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 
 
 class Address(Base):

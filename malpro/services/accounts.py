@@ -5,10 +5,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from malpro.extensions import db
 from malpro.models import AuditLog, User, utcnow
+from malpro.services import sessions
 from malpro.services.errors import ConflictError, ValidationError
+from malpro.services.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
+from malpro.services.passwords import password_problem
 from malpro.services.validation import normalize_phone
 
-PASSWORD_MIN_LENGTH = 8
 # Checked when the email is unknown too, so both answers take the same time.
 _DUMMY_HASH = generate_password_hash("malpro-timing-equaliser")
 
@@ -21,9 +23,11 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def _check_password_rules(password: str) -> None:
-    if len(password or "") < PASSWORD_MIN_LENGTH:
-        raise ValidationError(fields={"password": _("Kata sandi minimal %(n)d karakter.", n=PASSWORD_MIN_LENGTH)})
+def check_new_password(password: str, email: str, field: str = "password") -> None:
+    """Raise a ValidationError on `field` unless `password` may be used (services.passwords)."""
+    problem = password_problem(password, email)
+    if problem:
+        raise ValidationError(fields={field: problem})
 
 
 def register_user(name: str, email: str, password: str, phone: str | None = None) -> User:
@@ -42,8 +46,9 @@ def register_user(name: str, email: str, password: str, phone: str | None = None
             normalized_phone = normalize_phone(phone)
         except ValueError as exc:
             fields["phone"] = str(exc)
-    if len(password or "") < PASSWORD_MIN_LENGTH:
-        fields["password"] = _("Kata sandi minimal %(n)d karakter.", n=PASSWORD_MIN_LENGTH)
+    problem = password_problem(password, email)
+    if problem:
+        fields["password"] = problem
     if fields:
         raise ValidationError(fields=fields)
     if find_user_by_email(email):
@@ -59,8 +64,8 @@ def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None (the same None for an unknown email, a
     wrong password and a deactivated account, so accounts cannot be discovered)."""
     user = find_user_by_email(email)
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+    if user is None or len(password or "") > PASSWORD_MAX_LENGTH:
+        check_password_hash(_DUMMY_HASH, (password or "")[:PASSWORD_MAX_LENGTH])
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         return None
@@ -76,12 +81,26 @@ def set_language(user: User, lang: str) -> None:
     db.session.commit()
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    if not check_password_hash(user.password_hash, current or ""):
+def change_password(user: User, current: str, new: str, keep_session_id: int | None = None,
+                    keep_token_id: int | None = None) -> None:
+    """Change the password after checking the current one. Every other login session and API
+    token of the account ends (the caller's own, given by id, stays), and so does every
+    password reset link."""
+    if len(current or "") > PASSWORD_MAX_LENGTH or not check_password_hash(user.password_hash, current or ""):
         raise ValidationError(fields={"current_password": _("Kata sandi saat ini salah.")})
-    _check_password_rules(new)
-    user.password_hash = generate_password_hash(new)
+    check_new_password(new, user.email, field="new_password")
+    set_password(user, new, keep_session_id=keep_session_id, keep_token_id=keep_token_id)
     db.session.commit()
+
+
+def set_password(user: User, new: str, keep_session_id: int | None = None, keep_token_id: int | None = None) -> None:
+    """Store a new (already checked) password and end what the old one opened: the other login
+    sessions, the API tokens and the reset links. Not committed: part of the caller's change."""
+    from malpro.services.password_reset import cancel_links
+
+    user.password_hash = generate_password_hash(new)
+    sessions.end_all(user.id, keep_session_id=keep_session_id, keep_token_id=keep_token_id)
+    cancel_links(user.id)
 
 
 def create_admin(email: str, password: str, name: str, created_by: User | None = None) -> User:

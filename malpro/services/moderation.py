@@ -11,13 +11,13 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from malpro.extensions import db
-from malpro.models import ApiToken, AuditLog, Category, Opd, Product, Store, User, utcnow
-from malpro.services import notifications
+from malpro.models import AuditLog, Category, Opd, Product, Store, User, utcnow
+from malpro.services import notifications, sessions
 from malpro.services.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 
 REASON_MAX = 2000
@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "admin.revoke": _l("Cabut hak admin"),
     "user.deactivate": _l("Nonaktifkan akun"),
     "user.reactivate": _l("Aktifkan kembali akun"),
+    "user.password_reset_link": _l("Buat tautan atur ulang kata sandi"),
     "product.takedown": _l("Turunkan produk"),
     "product.restore": _l("Tayangkan kembali produk"),
     "category.update": _l("Ubah kategori"),
@@ -103,8 +104,7 @@ def deactivate_user(admin_id: int, user_id: int, reason: str) -> User:
     if not user.active:
         raise ConflictError(_("Akun ini sudah nonaktif."))
     user.active, user.deactivated_reason = False, reason
-    db.session.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
+    sessions.end_all(user_id)  # every web session and API token: reactivating later revives none
     _audit(admin_id, "user.deactivate", "user", user_id, reason)
     db.session.commit()
     return user

@@ -23,7 +23,7 @@ from tests.api.conftest import check_response
 from tests.helpers import PDF_BYTES, png_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
-ADMIN_EMAIL, ADMIN_PASSWORD = "admin@kota.example", "admin-rahasia-123"
+ADMIN_EMAIL, ADMIN_PASSWORD = "admin@kota.example", "kota-rahasia-123"
 
 
 def _free_port() -> int:
@@ -139,9 +139,9 @@ def _listening(port: int) -> bool:
 def test_the_app_journey(server):
     # A buyer and a seller register in the apps.
     buyer = server.api("POST", "/auth/register", 201, json_body={
-        "name": "Budi Santoso", "email": "budi@contoh.id", "password": "rahasia-budi", "phone": "081234567890"})
+        "name": "Budi Santoso", "email": "budi@contoh.id", "password": "rahasia-pembeli-1", "phone": "081234567890"})
     seller = server.api("POST", "/auth/register", 201, json_body={
-        "name": "Sri Wahyuni", "email": "sri@contoh.id", "password": "rahasia-sri", "phone": "081298765432"})
+        "name": "Sri Wahyuni", "email": "sri@contoh.id", "password": "rahasia-penjual-1", "phone": "081298765432"})
     buyer_token, seller_token = buyer["token"], seller["token"]
 
     # The seller applies and uploads the NIB certificate.
