@@ -45,6 +45,7 @@ from malpro.seed.common import (
     demo_owner,
 )
 from malpro.seed.history import seed_history
+from malpro.seed.programme import seed_programme
 from malpro.seed.stores import create_stores
 
 __all__ = ["ADMIN_EMAIL", "ADMIN_PASSWORD", "BUYER_EMAIL", "DEMO_DOMAIN", "DEMO_PASSWORD", "seed_demo",
@@ -69,7 +70,7 @@ def seed_demo(stores: int = 40, products: int = 400, log: Callable[[str], object
     # stores, products and history they build on. One import and one call line each; each
     # must be idempotent (a second run changes nothing) and take (now, log).
     # e.g.   from malpro.seed.qris import seed_qris; seed_qris(now, log)
-    from malpro.seed.programme import seed_programme; seed_programme(admin.id, log)  # noqa: E702
+    seed_programme(admin.id, log)
 
     totals = demo_totals()
     log(f"Data demo: {created_stores} toko, {created_products} produk dan {created_orders} pesanan baru "
