@@ -70,6 +70,8 @@ class Product(Base):
     cover_path: Mapped[Optional[str]] = mapped_column(String(255))
     rating_count: Mapped[int] = mapped_column(Integer, default=0)
     rating_sum: Mapped[int] = mapped_column(Integer, default=0)
+    # Quantity sold in completed orders ("terjual N" on cards), kept by services.orders.move().
+    sold_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

@@ -107,6 +107,7 @@ class ProductDetail(NamedTuple):
     cover_path: str | None
     rating_count: int
     rating_sum: int
+    sold_count: int
     halal_number: str | None
     pirt_number: str | None
     bpom_number: str | None
@@ -372,6 +373,7 @@ class ProductCard(NamedTuple):
     cover_path: str | None
     rating_count: int
     rating_sum: int
+    sold_count: int
     halal_number: str | None
     pirt_number: str | None
     bpom_number: str | None
@@ -449,12 +451,15 @@ def _compile_cross_join(join, compiler, asfrom=False, from_linter=None, **kw):
 
 _CERTIFICATE_COLUMNS = {"halal": Product.halal_number, "pirt": Product.pirt_number, "bpom": Product.bpom_number}
 _RATING_AVERAGE = Product.rating_sum * 1.0 / func.nullif(Product.rating_count, 0)
+# Every list shows what can be bought first: sold-out products (stock 0) come after the others
+# in every sort (NULL stock means unlimited).
+_SOLD_OUT = case((Product.stock <= 0, 1), else_=0)
 _ORDERS = {
-    "newest": (Product.created_at.desc(), Product.id.desc()),
-    "price_asc": (Product.price.asc(), Product.id.asc()),
-    "price_desc": (Product.price.desc(), Product.id.desc()),
+    "newest": (_SOLD_OUT, Product.created_at.desc(), Product.id.desc()),
+    "price_asc": (_SOLD_OUT, Product.price.asc(), Product.id.asc()),
+    "price_desc": (_SOLD_OUT, Product.price.desc(), Product.id.desc()),
     # Rated products first, best average first, the more reviewed first among equals.
-    "rating": (case((Product.rating_count > 0, 0), else_=1), _RATING_AVERAGE.desc(),
+    "rating": (_SOLD_OUT, case((Product.rating_count > 0, 0), else_=1), _RATING_AVERAGE.desc(),
                Product.rating_count.desc(), Product.id.desc()),
 }
 
@@ -463,7 +468,7 @@ def _card_columns(product_id=None) -> tuple:
     return (
         (product_id if product_id is not None else Product.id).label("id"),
         Product.name, Product.slug, Product.price, Product.unit, Product.stock, Product.cover_path,
-        Product.rating_count, Product.rating_sum, Product.halal_number, Product.pirt_number,
+        Product.rating_count, Product.rating_sum, Product.sold_count, Product.halal_number, Product.pirt_number,
         Product.bpom_number, Product.category_id, Product.created_at,
         Store.id.label("store_id"), Store.name.label("store_name"), Store.slug.label("store_slug"),
         Store.kecamatan.label("store_kecamatan"), Store.closed_from, Store.closed_until,
@@ -534,13 +539,15 @@ def _listing_statement(shape: tuple):
     if plan.tiers:
         # One SELECT per tier, each read in the index's rowid order (newest first): SQLite
         # merges them and stops once the page is full, without ranking every match.
-        arms = [select(*_card_columns(plan.product_id), literal_column(str(n)).label("tier"))
+        arms = [select(*_card_columns(plan.product_id), literal_column(str(n)).label("tier"),
+                       _SOLD_OUT.label("sold_out"))
                 .select_from(_source(plan)).where(*criteria, tier)
                 for n, tier in enumerate(plan.tiers)]
-        return (union_all(*arms).order_by(literal_column("tier"), literal_column("id").desc())
+        return (union_all(*arms).order_by(literal_column("sold_out"), literal_column("tier"),
+                                          literal_column("id").desc())
                 .limit(limit).offset(offset))
     return (select(*_card_columns()).select_from(_source(plan)).where(*criteria, plan.matches)
-            .order_by(plan.tier, Product.id.desc()).limit(limit).offset(offset))
+            .order_by(_SOLD_OUT, plan.tier, Product.id.desc()).limit(limit).offset(offset))
 
 
 @lru_cache(maxsize=512)
@@ -583,7 +590,7 @@ def newest_products(limit: int = 12) -> list[ProductCard]:
 
 
 def related_products(product: Product, limit: int = 6) -> list[ProductCard]:
-    """Other visible products of the same category, newest first."""
+    """Other visible products of the same category, newest first (sold-out ones last)."""
     return listing(ListingQuery(category_id=product.category_id, exclude_id=product.id,
                                 sort="newest", per_page=limit)).items
 
