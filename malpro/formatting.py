@@ -16,6 +16,14 @@ def rupiah(amount) -> str:
     return f"{sign}Rp{abs(amount):,}".replace(",", ".")
 
 
+def compact_number(value) -> str:
+    """A short number for chart axes in the reader's language: 1234567 -> '1,2 jt' / '1.2M'."""
+    from babel.numbers import format_compact_decimal
+
+    return format_compact_decimal(value or 0, format_type="short", locale=get_locale() or "id",
+                                  fraction_digits=1)
+
+
 def to_wib(value: datetime) -> datetime:
     """A stored (naive UTC) time as an aware time in WIB."""
     if value.tzinfo is None:
