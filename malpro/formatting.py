@@ -31,34 +31,27 @@ def to_wib(value: datetime) -> datetime:
     return value.astimezone(WIB)
 
 
-# One order of day, month and year in every language (29 Nov 2026): the locale's "medium" date
-# would be "Nov 29, 2026" in English beside "29 Nov 2026 19.40" in the times. Only the month
-# names and the time separator follow the language (19.40 in Indonesian, 19:40 in English).
-DATE_PATTERNS = {"date": "d MMM yyyy", "long_date": "EEEE, d MMMM yyyy"}
-TIME_PATTERN = {"id": "HH.mm"}
-DEFAULT_TIME_PATTERN = "HH:mm"
-
-
-def _time_pattern() -> str:
-    return TIME_PATTERN.get(str(get_locale() or "id").split("_")[0], DEFAULT_TIME_PATTERN)
+# One format in every language: "29 Nov 2026" for dates, "29 Nov 2026 19.40 WIB" for times.
+# The locale's own "medium" date would be "Nov 29, 2026" in English beside the times' "29 Nov
+# 2026"; only the month names follow the language.
+DATE_PATTERNS = {"date": "d MMM yyyy", "long": "EEEE, d MMMM yyyy"}
+TIME_PATTERNS = {"medium": "d MMM yyyy HH.mm", "long": "EEEE, d MMMM yyyy HH.mm"}
 
 
 def wib(value, fmt: str = "medium") -> str:
-    """A stored time shown in WIB in the user's language: '29 Nov 2026 19.40 WIB' (Indonesian),
-    '29 Nov 2026 19:40 WIB' (English); dates '29 Nov 2026' in both."""
+    """A stored time shown in WIB in the user's language: '29 Nov 2026 19.40 WIB'; dates
+    (and fmt "date") '29 Nov 2026', in English too ('3 Dec 2026')."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         local = to_wib(value)
         if fmt == "date":
             return format_date(local.date(), DATE_PATTERNS["date"])
-        time_pattern = _time_pattern()
-        pattern = {"medium": f"d MMM yyyy {time_pattern}",
-                   "long": f"EEEE, d MMMM yyyy {time_pattern}"}.get(fmt, fmt)
+        pattern = TIME_PATTERNS.get(fmt, fmt)
         # Babel's own conversion uses BABEL_DEFAULT_TIMEZONE; we pass a WIB-aware time.
         return format_datetime(local, pattern) + " WIB"
     if isinstance(value, date):
-        return format_date(value, DATE_PATTERNS["long_date" if fmt == "long" else "date"])
+        return format_date(value, DATE_PATTERNS["long" if fmt == "long" else "date"])
     return str(value)
 
 
