@@ -181,6 +181,13 @@ def test_seller_pages(contexts, data, language):
         walk.visit("/seller/produk/baru")
         walk.visit("/seller/pesanan")
         walk.visit(f"/seller/pesanan/{layout['pending_order']}", "seller-order" if screens else None)
+        if language == "id":
+            # "Terima pesanan" and the destructive "Batalkan pesanan…" do not touch, and look apart.
+            accept = page.get_by_role("button", name="Terima pesanan").bounding_box()
+            cancel_summary = page.locator(".cancel-box > summary")
+            cancel = cancel_summary.bounding_box()
+            assert cancel["y"] >= accept["y"] + accept["height"] + 16, (accept, cancel)
+            assert cancel_summary.evaluate("el => getComputedStyle(el).color") == "rgb(179, 38, 30)"  # --red
         walk.visit("/seller/toko")
         walk.assert_clean()
     finally:
