@@ -4,7 +4,8 @@
    - slides the sticky header away while the page scrolls down and brings it back on the way
      up, so fixed bars never take much of a phone's screen (issue 13.5);
    - shows the − / + buttons of quantity steppers (hidden without JavaScript, where the number
-     field alone works).
+     field alone works);
+   - closes the header's account menu on a tap elsewhere or Escape.
    Kept in a file because the Content-Security-Policy allows no inline script. */
 (function () {
   "use strict";
@@ -77,10 +78,31 @@
     });
   }
 
+  // The header's account menu (<details>) closes like a menu: a tap elsewhere or Escape.
+  function closeMenusOnOutsideTap() {
+    document.addEventListener("click", function (event) {
+      Array.prototype.forEach.call(document.querySelectorAll("details.account-menu[open]"), function (menu) {
+        if (!menu.contains(event.target)) {
+          menu.open = false;
+        }
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") {
+        return;
+      }
+      Array.prototype.forEach.call(document.querySelectorAll("details.account-menu[open]"), function (menu) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      });
+    });
+  }
+
   registerWorker();
   document.addEventListener("DOMContentLoaded", function () {
     hideHeaderOnScrollDown();
     quantitySteppers(document);
+    closeMenusOnOutsideTap();
   });
   // Steppers that htmx swaps in later.
   document.addEventListener("htmx:load", function (event) {

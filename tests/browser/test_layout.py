@@ -165,6 +165,9 @@ def test_buyer_pages(contexts, data, language):
         page.goto("/")
         page.locator(".account-menu summary").click()
         walk.check("/ (account menu open)")
+        expect(page.locator(".account-menu").get_by_role("link", name=re.compile("Akun saya|My account"))).to_be_visible()
+        page.locator("main h2").first.click()
+        expect(page.locator(".account-menu")).not_to_have_attribute("open", "")
         walk.assert_clean()
     finally:
         _restore(page, language)
