@@ -6,14 +6,14 @@ products, which every listing shows after the others (services.catalog).
 the orders that are already completed.
 
 Revision ID: 0017
-Revises: 0010
+Revises: 0015
 Create Date: 2026-12-05 19:45:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0010"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
