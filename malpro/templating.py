@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from malpro.formatting import iso, rupiah, wib
+from malpro.formatting import compact_number, iso, rupiah, wib
 
 # Stands for the CSRF token in renderings shared by every visitor (see fill_csrf_placeholders).
 # Random per process (the shared renderings are kept per process too), so no text a user
@@ -19,6 +19,7 @@ CSRF_PLACEHOLDER = f"__malpro_csrf_{secrets.token_hex(16)}__"
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["rupiah"] = rupiah
+    app.jinja_env.filters["compact"] = compact_number
     app.jinja_env.filters["wib"] = wib
     app.jinja_env.filters["iso"] = iso
     app.jinja_env.globals["upload_url"] = upload_url

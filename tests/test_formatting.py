@@ -21,3 +21,19 @@ def test_times_are_shown_in_wib(app):
 
 def test_late_evening_utc_is_next_day_in_wib(app):
     assert wib(datetime(2026, 11, 30, 17, 30), "date") == "1 Des 2026"
+
+
+def test_english_dates_use_one_format_everywhere(app):
+    """Issue 13.17: day month year in dates and in times alike (not "Nov 29, 2026" beside
+    "29 Nov 2026 19.40")."""
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"), force_locale("en"):
+        assert wib(datetime(2026, 11, 29, 12, 40)) == "29 Nov 2026 19.40 WIB"
+        assert wib(datetime(2026, 11, 29, 12, 40), "date") == "29 Nov 2026"
+        assert wib(date(2026, 12, 3)) == "3 Dec 2026"
+    with app.test_request_context("/"), force_locale("id"):
+        assert wib(date(2026, 12, 3)) == "3 Des 2026"
+        assert wib(datetime(2026, 11, 29, 12, 40), "date") == "29 Nov 2026"

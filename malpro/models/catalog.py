@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -48,6 +49,10 @@ class Product(Base):
         Index("ix_products_created", "created_at", "id"),
         Index("ix_products_price", "price", "id"),
         Index("ix_products_category_price", "category_id", "price", "id"),
+        # Sold-out products, listed after the others (migration 0017, services.catalog): the few
+        # of them are read from this small index instead of scanning every product.
+        Index("ix_products_sold_out", "created_at", "id", sqlite_where=text("stock <= 0"),
+              postgresql_where=text("stock <= 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +77,8 @@ class Product(Base):
     cover_path: Mapped[Optional[str]] = mapped_column(String(255))
     rating_count: Mapped[int] = mapped_column(Integer, default=0)
     rating_sum: Mapped[int] = mapped_column(Integer, default=0)
+    # Quantity sold in completed orders ("terjual N" on cards), kept by services.orders.move().
+    sold_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

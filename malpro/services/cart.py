@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from malpro.database import immediate_transaction, insert_or_update
 from malpro.extensions import db
+from malpro.formatting import wib
 from malpro.models import CartItem, Product, Store, utcnow
 from malpro.services.errors import (
     ForbiddenError,
@@ -109,7 +110,7 @@ def store_problem(store: Store, buyer_id: int | None = None) -> str | None:
         return _("Toko %(name)s sedang tidak aktif di Malpro.", name=store.name)
     if is_closed(store):
         return _("Toko %(name)s sedang libur sampai %(until)s.", name=store.name,
-                 until=store.closed_until.strftime("%d-%m-%Y"))
+                 until=wib(store.closed_until))
     return None
 
 

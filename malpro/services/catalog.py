@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Integer, Select, bindparam, case, func, or_, select, union_all
+from sqlalchemy import Integer, Select, bindparam, case, func, literal_column, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.sql.selectable import Join
@@ -103,6 +103,7 @@ class ProductDetail(NamedTuple):
     cover_path: str | None
     rating_count: int
     rating_sum: int
+    sold_count: int
     halal_number: str | None
     pirt_number: str | None
     bpom_number: str | None
@@ -209,6 +210,7 @@ class ProductCard(NamedTuple):
     cover_path: str | None
     rating_count: int
     rating_sum: int
+    sold_count: int
     halal_number: str | None
     pirt_number: str | None
     bpom_number: str | None
@@ -286,6 +288,14 @@ def _compile_cross_join(join, compiler, asfrom=False, from_linter=None, **kw):
 
 _CERTIFICATE_COLUMNS = {"halal": Product.halal_number, "pirt": Product.pirt_number, "bpom": Product.bpom_number}
 _RATING_AVERAGE = Product.rating_sum * 1.0 / func.nullif(Product.rating_count, 0)
+# Every list shows what can be bought first: sold-out products (stock 0) come after the others
+# in every sort (NULL stock means unlimited). The indexed sorts read each part on its own, in
+# its index's order and only as far as the page needs (LIMIT offset + page), then sort those few
+# rows: a sort key computed per row would make the database sort every visible product
+# (0.2 ms -> 350 ms for the home page's newest products among 50,000).
+_IN_STOCK = or_(Product.stock.is_(None), Product.stock > 0)
+_SOLD_OUT_ONLY = Product.stock <= literal_column("0")  # a literal: the partial index ix_products_sold_out matches it
+_SOLD_OUT_LAST = case((Product.stock <= 0, 1), else_=0)  # a sort key: 0 in stock, 1 sold out
 _ORDERS = {
     "newest": (Product.created_at.desc(), Product.id.desc()),
     "price_asc": (Product.price.asc(), Product.id.asc()),
@@ -294,18 +304,24 @@ _ORDERS = {
     "rating": (case((Product.rating_count > 0, 0), else_=1), _RATING_AVERAGE.desc(),
                Product.rating_count.desc(), Product.id.desc()),
 }
+# The sorts an index serves, as (column, descending) pairs of the listing's own columns.
+_INDEXED_ORDERS = {
+    "newest": (("created_at", True), ("id", True)),
+    "price_asc": (("price", False), ("id", False)),
+    "price_desc": (("price", True), ("id", True)),
+}
 
 
 _SOLD_OUT = Product.stock <= 0  # NULL (unlimited, services) is in stock
-_IN_STOCK = or_(Product.stock.is_(None), Product.stock > 0)
 
 
 def _card_columns(product_id=None) -> tuple:
     return (
         (product_id if product_id is not None else Product.id).label("id"),
-        Product.name, Product.slug, Product.price, Product.unit, Product.stock, Product.cover_path,
-        Product.rating_count, Product.rating_sum, Product.halal_number, Product.pirt_number,
-        Product.bpom_number, Product.category_id, Product.created_at,
+        # Labelled: a UNION's ORDER BY names them (see _UNION_ORDERS).
+        Product.name, Product.slug, Product.price.label("price"), Product.unit, Product.stock, Product.cover_path,
+        Product.rating_count, Product.rating_sum, Product.sold_count, Product.halal_number, Product.pirt_number,
+        Product.bpom_number, Product.category_id, Product.created_at.label("created_at"),
         Store.id.label("store_id"), Store.name.label("store_name"), Store.slug.label("store_slug"),
         Store.kecamatan.label("store_kecamatan"), Store.closed_from, Store.closed_until,
     )
@@ -370,12 +386,22 @@ def _listing_statement(shape: tuple):
     criteria, sort, terms = _criteria(shape), shape[-2], shape[-1]
     limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
     if not terms:
-        return (select(*_card_columns()).select_from(_source()).where(*criteria)
-                .order_by(*_ORDERS[sort]).limit(limit).offset(offset))
+        if sort not in _INDEXED_ORDERS:
+            return (select(*_card_columns()).select_from(_source()).where(*criteria)
+                    .order_by(_SOLD_OUT_LAST, *_ORDERS[sort]).limit(limit).offset(offset))
+        # In stock, then sold out: each part read in index order up to the end of the page.
+        arms = [select(*_card_columns(), literal_column(str(n)).label("sold_out"))
+                .select_from(_source()).where(*criteria, part)
+                .order_by(*_ORDERS[sort]).limit(limit + offset).subquery(f"part{n}")
+                for n, part in enumerate((_IN_STOCK, _SOLD_OUT_ONLY))]
+        both = union_all(*(select(arm) for arm in arms)).subquery("listing")
+        order = [both.c.sold_out] + [both.c[name].desc() if descending else both.c[name].asc()
+                                     for name, descending in _INDEXED_ORDERS[sort]]
+        return select(both).order_by(*order).limit(limit).offset(offset)
     plan = search.plan(shape[0], terms > 1)
     if sort != "relevance":
         return (select(*_card_columns()).select_from(_source(plan)).where(*criteria, plan.matches)
-                .order_by(*_ORDERS[sort]).limit(limit).offset(offset))
+                .order_by(_SOLD_OUT_LAST, *_ORDERS[sort]).limit(limit).offset(offset))
     if plan.tiers:
         # One SELECT per tier and stock state, each read in the index's rowid order (newest
         # first), concatenated in rank order: without an ORDER BY over the whole, SQLite runs
@@ -449,6 +475,6 @@ def newest_products(limit: int = 12) -> list[ProductCard]:
 
 
 def related_products(product: Product, limit: int = 6) -> list[ProductCard]:
-    """Other visible products of the same category, newest first."""
+    """Other visible products of the same category, newest first (sold-out ones last)."""
     return listing(ListingQuery(category_id=product.category_id, exclude_id=product.id,
                                 sort="newest", per_page=limit)).items

@@ -138,6 +138,8 @@ def move(code: str, actor_id: int, role: str, to_status: str, note: str | None =
         raise ConflictError(_("Pesanan ini baru saja diubah. Muat ulang halaman."))
     if to_status == "cancelled":
         _return_stock(order)
+    if to_status == "completed":
+        _count_sold(order)
     db.session.add(OrderEvent(order_id=order.id, status=to_status, actor_id=actor_id, note=note, created_at=now))
     _notify_other_side(order, role, to_status, note)
     db.session.commit()
@@ -151,6 +153,15 @@ def _return_stock(order: Order) -> None:
             db.session.execute(
                 update(Product).where(Product.id == item.product_id, Product.stock.is_not(None))
                 .values(stock=Product.stock + item.quantity).execution_options(synchronize_session=False))
+
+
+def _count_sold(order: Order) -> None:
+    """A completed order's quantities join its products' "terjual N"."""
+    for item in order.items:
+        if item.product_id is not None:
+            db.session.execute(
+                update(Product).where(Product.id == item.product_id)
+                .values(sold_count=Product.sold_count + item.quantity).execution_options(synchronize_session=False))
 
 
 def _notify_other_side(order: Order, role: str, to_status: str, note: str | None) -> None:

@@ -20,6 +20,13 @@ def service_worker():
     return response
 
 
+@bp.get("/favicon.ico", endpoint="favicon")
+def favicon():
+    # Browsers and crawlers ask for /favicon.ico whatever the page says; pages link the same file.
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
+
+
 @bp.get("/offline", endpoint="offline")
 def offline():
     """What the service worker shows for a page that cannot be loaded without a network.

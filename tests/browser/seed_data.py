@@ -17,7 +17,7 @@ from malpro import create_app
 from malpro.extensions import db
 from malpro.models import User
 from malpro.seed import ADMIN_EMAIL, ADMIN_PASSWORD
-from malpro.services import accounts, products, verification
+from malpro.services import accounts, cart, checkout, orders, products, verification
 
 DEMO_STORES, DEMO_PRODUCTS = 8, 40
 PASSWORD = "uji-browser-123"
@@ -121,7 +121,45 @@ def seed() -> dict:
             "id": store.id, "name": store.name, "slug": store.slug, "owner_email": owner.email,
             "product": {"id": product.id, "name": product.name},
         })
+    out["layout"] = _layout_data(admin, out)
     return out
+
+
+# The phone layout walk (tests/browser/test_layout.py): a buyer with a completed order, a
+# pending one and a full cart; a sold-out product; an application whose owner has a long email.
+LONG_EMAIL = "pemilik-usaha-dengan-alamat-surel-yang-sangat-panjang-sekali@uji.malpro.id"
+
+
+def _layout_data(admin, out: dict) -> dict:
+    first, second = out["stores"]
+    buyer = accounts.register_user("Pembeli Tata Letak", "pembeli-layout@uji.malpro.id", PASSWORD,
+                                   phone="081233334444")
+    seller_id = db.session.scalar(select(User.id).where(User.email == first["owner_email"]))
+    codes = []
+    for n in range(2):
+        cart.add_to_cart(buyer.id, {}, first["product"]["id"], 2)
+        placed = checkout.place_orders(buyer.id, f"layout-{n}", {first["id"]: "pickup"}, store_ids=[first["id"]])
+        codes.append(placed[0].code)
+    for status in ("confirmed", "ready", "completed"):
+        orders.move(codes[0], seller_id, "seller", status)
+    for store in (first, second):
+        cart.add_to_cart(buyer.id, {}, store["product"]["id"], 1)
+    sold_out = products.create_product(first["id"], {
+        "name": "Keripik Tempe Habis Terjual", "category": "makanan-minuman", "price": 9000, "stock": 0,
+        "unit": "bungkus", "description": "Keripik tempe renyah; sedang habis."})
+    applicant = accounts.register_user("Pemilik Nama Panjang", LONG_EMAIL, PASSWORD, phone="081255556666")
+    certificate = FileStorage(stream=io.BytesIO(nib_certificate_pdf("Usaha Panjang")),
+                              filename="sertifikat-nib.pdf", content_type="application/pdf")
+    pending = verification.apply_for_store(applicant.id, {
+        "name": "Usaha Kerajinan Anyaman Bambu dan Rotan Tradisional Kota Malang", "nib": "8120000000009",
+        "phone": "081255556666", "address": "Jl. Simpang Borobudur Utara No. 123456, RT 012/RW 034",
+        "kecamatan": "Blimbing", "kelurahan": "Polowijen",
+        "description": "Anyaman bambu, rotan dan pandan buatan tangan.",
+        "delivery": True, "pickup": True, "delivery_fee": 12500,
+    }, files=[certificate])
+    return {"buyer": {"email": buyer.email}, "completed_order": codes[0], "pending_order": codes[1],
+            "sold_out": {"id": sold_out.id, "name": sold_out.name}, "pending_store_id": pending.id,
+            "seller_email": first["owner_email"]}
 
 
 def main() -> None:

@@ -102,6 +102,7 @@ def test_a_new_seller_reaches_a_published_product_by_links_only(contexts, viewpo
 
     seller = contexts.page(viewport)
     login(seller, account["email"], data["password"])
+    seller.locator(".site-header .account-menu summary").click()  # the header's account menu
     seller.locator(".site-header").get_by_role("link", name=re.compile("Buka Toko|Toko Saya")).first.click()
     seller.locator("main").get_by_role("link", name="Buka Toko").click()
     seller.get_by_label("Nama toko").fill(store_name)

@@ -37,7 +37,7 @@ def test_public_page_shows_aggregates_with_charts(client, data):
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "public, max-age=300"
     assert "Transparansi program Malpro" in body
-    assert body.count('role="img"') == 4 and "<title id=" in body and "<desc id=" in body
+    assert body.count('role="img"') == 4 and "<figcaption class=\"chart-title\" id=" in body and "<desc id=" in body
     assert "Rp1.190.000" in body  # every completed order of the data, completed this month
     assert "Lowokwaru" in body and "Kedungkandang" in body
     _no_personal_data(body)
