@@ -10,7 +10,6 @@ It also writes a screenshot of the main pages to test-artifacts/screens/ (README
 so anyone can look at every page after `make test`.
 """
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect

@@ -10,6 +10,7 @@ from malpro.extensions import db
 from malpro.models import Product
 from malpro.services import catalog, orders
 from malpro.services.catalog import ListingQuery, listing
+from tests.factories import PASSWORD
 from tests.order_helpers import place_order
 
 T0 = datetime(2026, 11, 1, 8, 0)
@@ -100,8 +101,7 @@ def test_the_admin_monthly_charts_have_titles_and_a_value_axis(client, make, she
     product = shelf["Keripik Tersedia A"]
     order = place_order(make.user(email="pembeli-grafik@uji.malpro.id"), (product, 1), mode="pickup")
     admin = make.admin()
-    with client.session_transaction() as session:
-        session["_user_id"] = admin.get_id() if hasattr(admin, "get_id") else str(admin.id)
+    client.post("/auth/login", data={"email": admin.email, "password": PASSWORD})
     html = client.get("/admin/").get_data(as_text=True)
     assert order.code and '<figcaption class="chart-title" id="chart-orders-month-title">' in html
     assert html.count('class="chart-grid"') >= 2  # the value axis' lines above 0
