@@ -43,6 +43,8 @@ class Config:
     LANGUAGES = ("id", "en")
 
     MAX_PENDING_ORDERS = 3
+    # A QRIS order left unpaid (not claimed) this long is cancelled by `flask expire-unpaid`.
+    QRIS_UNPAID_EXPIRY_HOURS = 24
     # Rupiah each city employee is asked to spend on local UMKM a month, until an admin sets it.
     ASN_MONTHLY_MINIMUM = 300_000
     API_TOKEN_DAYS = 30

@@ -17,8 +17,10 @@ from malpro.services.errors import FileTooLargeError, ValidationError
 
 log = logging.getLogger(__name__)
 
-# The public media folders (served by shop.uploaded_file); documents never go through here.
-FOLDERS = ("products", "logos")
+# The media folders: products and logos are public (shop.uploaded_file); payment proofs are
+# served only to the order's buyer and seller and admins (services.payments). Documents never
+# go through here.
+FOLDERS = ("products", "logos", "proofs")
 # Pillow identifies the format from the bytes; only these decoders are even tried.
 FORMATS = ("JPEG", "PNG", "WEBP")
 # A phone photo is 12-50 megapixels; a "decompression bomb" claims far more in a tiny file.

@@ -32,11 +32,12 @@ def checkout_page():
         _prefill_address(form, addresses)
     chosen_stores = [int(s) for s in request.form.getlist("store") if s.isdigit()]
     fulfilment = {g.store.id: request.form.get(f"fulfilment-{g.store.id}") for g in buyer_cart.groups}
+    payment = {g.store.id: request.form.get(f"payment-{g.store.id}") or "cash" for g in buyer_cart.groups}
     if form.validate_on_submit():
         try:
             orders = checkout.place_orders(current_user.id, form.checkout_key.data, fulfilment,
                                            address=form.address(), store_ids=chosen_stores,
-                                           save_address=form.save_address.data)
+                                           save_address=form.save_address.data, payment=payment)
         except DomainError as error:
             show_domain_error(form, error)
             buyer_cart = cart.get_cart(current_user.id, session)
@@ -45,7 +46,7 @@ def checkout_page():
     status = 422 if request.method == "POST" else 200
     return render_template("shop/checkout.html", form=form, cart=buyer_cart, addresses=addresses,
                            chosen=set(chosen_stores) if request.method == "POST" else None,
-                           fulfilment=fulfilment), status
+                           fulfilment=fulfilment, payment=payment), status
 
 
 def _prefill_address(form: CheckoutForm, addresses) -> None:
