@@ -103,9 +103,9 @@ ORDER = obj({
     "subtotal": RUPIAH, "delivery_fee": RUPIAH, "total": RUPIAH,
     "address": nullable(ref("Address")),
     "events": array(obj({"status": enum(ORDER_STATUSES),
-                         "payment_status": nullable(enum(PAYMENT_STATUSES, description=(
-                             "Diisi pada peristiwa pembayaran (status pesanan tetap `status`)."))),
-                         "at": DATETIME, "note": nullable(STR)})),
+                         "payment_status": enum(PAYMENT_STATUSES, description=(
+                             "Hanya pada peristiwa pembayaran (status pesanan tetap `status`).")),
+                         "at": DATETIME, "note": nullable(STR)}, required=["status", "at", "note"])),
     "cancel_reason": nullable(STR), "created_at": DATETIME,
     "payment": ref("Payment"),
 }, description="Pesanan (satu per toko). `address` hanya untuk pesanan antar (COD); pesanan ambil sendiri "

@@ -140,6 +140,14 @@ def cart_json(cart) -> dict:
     }
 
 
+def _event_json(event) -> dict:
+    """A timeline entry; a payment event also says the payment state it moved to."""
+    body = {"status": event.status, "at": iso(event.created_at), "note": event.note}
+    if event.payment_status:
+        body["payment_status"] = event.payment_status
+    return body
+
+
 def order_json(order) -> dict:
     """An order as its buyer sees it. The delivery address is the buyer's own; a pickup order
     has none (it is collected at the store's address)."""
@@ -158,8 +166,7 @@ def order_json(order) -> dict:
                    "subtotal": i.subtotal} for i in order.items],
         "subtotal": order.subtotal, "delivery_fee": order.delivery_fee, "total": order.total,
         "address": address,
-        "events": [{"status": e.status, "payment_status": e.payment_status, "at": iso(e.created_at), "note": e.note}
-                   for e in order.events],
+        "events": [_event_json(e) for e in order.events],
         "cancel_reason": order.cancel_reason,
         "created_at": iso(order.created_at),
         # Its buyer and its seller are the only callers who see an order (API.md).

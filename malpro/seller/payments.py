@@ -94,4 +94,5 @@ def order_refunded(code: str):
 @bp.app_context_processor
 def payment_helpers():
     """Payment words for every template (buyer's and seller's order pages, the board)."""
-    return {"payment_label": payments.status_label, "payment_method_label": payments.method_label}
+    return {"payment_label": payments.status_label, "payment_method_label": payments.method_label,
+            "qris_change_label": payments.change_label}
