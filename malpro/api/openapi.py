@@ -255,6 +255,9 @@ SCHEMAS = {
         "by_category": array(obj({"slug": STR, "orders": INT, "gmv": RUPIAH})),
         "by_kecamatan": array(obj({"kecamatan": STR, "orders": INT, "gmv": RUPIAH})),
         "by_fulfilment": array(obj({"mode": enum(FULFILMENT_MODES), "orders": INT, "gmv": RUPIAH})),
+        "by_payment": array(obj({"method": enum(PAYMENT_METHODS), "orders": INT, "gmv": RUPIAH})),
+        "cashless_share": {"type": "number", "minimum": 0, "maximum": 1,
+                           "description": "Nilai pesanan QRIS / nilai semua pesanan selesai (0-1)."},
         "asn": obj({"monthly_minimum": RUPIAH, "by_opd": array(obj({
             "opd_code": STR, "name": STR, "employees": INT, "reached_minimum": INT, "spent": RUPIAH}))}),
     }, description="`gmv` dan setiap `spent` hanya menghitung pesanan selesai."),

@@ -45,7 +45,9 @@ class Order(Base):
         # Programme reports (migration 0003): each period query reads one of these two ranges and
         # nothing else, so SQLite and PostgreSQL answer from the index alone.
         Index("ix_orders_created_report", "created_at", "status", "fulfilment", "store_id"),
-        Index("ix_orders_completed_report", "completed_at", "store_id", "buyer_id", "fulfilment", "total"),
+        # payment_method added by migration 0012 (the cashless share reads it from the index too).
+        Index("ix_orders_completed_report", "completed_at", "store_id", "buyer_id", "fulfilment", "total",
+              "payment_method"),
         # `expire-unpaid` reads unpaid QRIS orders by age (migration 0012).
         Index("ix_orders_payment_expiry", "payment_method", "payment_status", "created_at"),
     )

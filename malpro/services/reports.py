@@ -32,6 +32,7 @@ from sqlalchemy import and_, case, distinct, func, literal, select, union_all
 from malpro.extensions import db
 from malpro.formatting import WIB
 from malpro.models import (
+    PAYMENT_METHODS,
     STORE_STATUSES,
     AsnProfile,
     Category,
@@ -220,11 +221,20 @@ def period_summary(period: Period) -> dict:
                          for kec in _kecamatan_order({row.kecamatan for row in sales})],
         "by_fulfilment": [{"mode": mode, **_fold(sales, lambda row, m=mode: row.fulfilment == m)}
                           for mode in FULFILMENT_MODES],
+        "by_payment": [{"method": method, **_fold(sales, lambda row, m=method: row.payment_method == m)}
+                       for method in PAYMENT_METHODS],
+        "cashless_share": cashless_share(sum(row.gmv for row in sales if row.payment_method == "qris"),
+                                         sum(row.gmv for row in sales)),
         "asn": {"monthly_minimum": _monthly_minimum(), "by_opd": [
             {key: row[key] for key in ("opd_code", "name", "employees", "reached_minimum", "spent")}
             for row in asn_participation(period)
         ]},
     }
+
+
+def cashless_share(qris_gmv: int, gmv: int) -> float:
+    """QRIS value / all completed value (0-1; 0 when nothing was completed)."""
+    return round(qris_gmv / gmv, 4) if gmv else 0.0
 
 
 def _fold(sales: list, keep) -> dict:
@@ -246,23 +256,27 @@ def _placed_by_status(bounds) -> dict[str, int]:
 
 
 def _sales(bounds) -> list:
-    """Orders completed in the period by store kecamatan and fulfilment mode: rows
-    (kecamatan, fulfilment, orders, gmv). Grouped per store first, so the stores table is
-    joined once per store, not once per order."""
-    per_store = (select(Order.store_id, Order.fulfilment, func.count().label("orders"),
+    """Orders completed in the period by store kecamatan, fulfilment mode and payment method:
+    rows (kecamatan, fulfilment, payment_method, orders, gmv). Grouped per store first, so the
+    stores table is joined once per store, not once per order."""
+    per_store = (select(Order.store_id, Order.fulfilment, Order.payment_method, func.count().label("orders"),
                         func.sum(Order.total).label("gmv"))
-                 .where(_completed_in(bounds)).group_by(Order.store_id, Order.fulfilment).subquery())
+                 .where(_completed_in(bounds))
+                 .group_by(Order.store_id, Order.fulfilment, Order.payment_method).subquery())
     rows = db.session.execute(
-        select(Store.kecamatan, per_store.c.fulfilment, func.sum(per_store.c.orders), func.sum(per_store.c.gmv))
+        select(Store.kecamatan, per_store.c.fulfilment, per_store.c.payment_method, func.sum(per_store.c.orders),
+               func.sum(per_store.c.gmv))
         .join(Store, Store.id == per_store.c.store_id)
-        .group_by(Store.kecamatan, per_store.c.fulfilment)).all()
-    return [_SalesRow(kecamatan, mode, int(orders), int(gmv)) for kecamatan, mode, orders, gmv in rows]
+        .group_by(Store.kecamatan, per_store.c.fulfilment, per_store.c.payment_method)).all()
+    return [_SalesRow(kecamatan, mode, method, int(orders), int(gmv))
+            for kecamatan, mode, method, orders, gmv in rows]
 
 
 @dataclass(frozen=True)
 class _SalesRow:
     kecamatan: str
     fulfilment: str
+    payment_method: str
     orders: int
     gmv: int
 
@@ -331,12 +345,18 @@ def monthly_series(first: date, last: date) -> list[dict]:
     placed = dict(db.session.execute(union_all(*(
         select(literal(i).label("i"), func.count()).select_from(Order).where(_in(Order.created_at, bounds))
         for i, bounds in enumerate(ranges)))).all())
-    completed = {i: (n, int(gmv)) for i, n, gmv in db.session.execute(union_all(*(
-        select(literal(i).label("i"), func.count(), func.coalesce(func.sum(Order.total), 0))
+    qris_total = case((Order.payment_method == "qris", Order.total), else_=0)
+    completed = {i: (n, int(gmv), int(qris_gmv)) for i, n, gmv, qris_gmv in db.session.execute(union_all(*(
+        select(literal(i).label("i"), func.count(), func.coalesce(func.sum(Order.total), 0),
+               func.coalesce(func.sum(qris_total), 0))
         .where(_completed_in(bounds)) for i, bounds in enumerate(ranges))))}
-    return [{"month": key, "label": month_label(key), "short": month_label(key, "MMM yy"), "orders": placed.get(i, 0),
-             "completed": completed.get(i, (0, 0))[0], "gmv": completed.get(i, (0, 0))[1]}
-            for i, key in enumerate(keys)]
+    series = []
+    for i, key in enumerate(keys):
+        count, gmv, qris_gmv = completed.get(i, (0, 0, 0))
+        series.append({"month": key, "label": month_label(key), "short": month_label(key, "MMM yy"),
+                       "orders": placed.get(i, 0), "completed": count, "gmv": gmv, "qris_gmv": qris_gmv,
+                       "cashless_share": cashless_share(qris_gmv, gmv)})
+    return series
 
 
 def top_stores(period: Period, limit: int = TOP_LIMIT) -> list[dict]:
@@ -395,7 +415,8 @@ def _monthly_minimum() -> int:
 def _spending(bounds):
     """Per buyer: orders completed in the period and their total (a subquery)."""
     return (select(Order.buyer_id.label("buyer_id"), func.count().label("orders"),
-                   func.sum(Order.total).label("spent"))
+                   func.sum(Order.total).label("spent"),
+                   func.sum(case((Order.payment_method == "qris", Order.total), else_=0)).label("spent_qris"))
             .where(_completed_in(bounds)).group_by(Order.buyer_id).subquery())
 
 
@@ -415,6 +436,7 @@ def asn_participation(period: Period, sort: str = "code", descending: bool = Fal
                func.count(AsnProfile.id).label("employees"),
                func.coalesce(func.sum(case((spent >= minimum, 1), else_=0)), 0).label("reached"),
                func.coalesce(func.sum(spent), 0).label("spent"),
+               func.coalesce(func.sum(spend.c.spent_qris), 0).label("spent_qris"),
                func.coalesce(func.sum(case((AsnProfile.kind == "asn", 1), else_=0)), 0).label("asn"))
         .select_from(Opd)
         .outerjoin(AsnProfile, AsnProfile.opd_id == Opd.id)
@@ -428,7 +450,8 @@ def asn_participation(period: Period, sort: str = "code", descending: bool = Fal
                        "employees": r.employees, "asn": int(r.asn), "non_asn": r.employees - int(r.asn),
                        "reached_minimum": int(r.reached),
                        "share": (int(r.reached) / r.employees) if r.employees else 0.0,
-                       "spent": int(r.spent)})
+                       "spent": int(r.spent), "spent_qris": int(r.spent_qris),
+                       "cashless_share": cashless_share(int(r.spent_qris), int(r.spent))})
     return sort_participation(result, sort, descending)
 
 
@@ -446,8 +469,9 @@ def sort_participation(rows: list[dict], sort: str, descending: bool) -> list[di
 def asn_totals(rows: list[dict]) -> dict:
     employees = sum(r["employees"] for r in rows)
     reached = sum(r["reached_minimum"] for r in rows)
+    spent, spent_qris = sum(r["spent"] for r in rows), sum(r.get("spent_qris", 0) for r in rows)
     return {"employees": employees, "reached_minimum": reached, "share": reached / employees if employees else 0.0,
-            "spent": sum(r["spent"] for r in rows)}
+            "spent": spent, "spent_qris": spent_qris, "cashless_share": cashless_share(spent_qris, spent)}
 
 
 def opd_employees(opd_id: int, period: Period, minimum: int | None = None) -> list[dict]:
@@ -511,6 +535,10 @@ class Transparency:
     def gmv(self) -> int:
         return sum(m["gmv"] for m in self.series)
 
+    @property
+    def cashless_share(self) -> float:
+        return cashless_share(sum(m["qris_gmv"] for m in self.series), self.gmv)
+
 
 def transparency(months: int = SERIES_MONTHS) -> Transparency:
     """The public figures: aggregates only, never a person or an order."""
@@ -518,7 +546,8 @@ def transparency(months: int = SERIES_MONTHS) -> Transparency:
     last = date(today.year, today.month, 1)
     first = months_before(last, months - 1)
     by_kecamatan = verified_stores_by_kecamatan()
-    series = [{k: m[k] for k in ("month", "label", "short", "completed", "gmv")} for m in monthly_series(first, last)]
+    series = [{k: m[k] for k in ("month", "label", "short", "completed", "gmv", "qris_gmv", "cashless_share")}
+              for m in monthly_series(first, last)]
     return Transparency(verified_stores=sum(r["stores"] for r in by_kecamatan), by_kecamatan=by_kecamatan,
                         by_category=verified_stores_by_category(), series=series, first=first, last=last)
 
