@@ -455,6 +455,7 @@ def seed_demo(stores: int = 40, products: int = 400, log: Callable[[str], object
 
     created_stores = _create_stores(stores, admin.id, password_hash, now, log)
     created_products = _create_products(products, now, log)
+    from malpro.seed_qris import seed_qris_demo; seed_qris_demo(BUYER_EMAIL, DEMO_DOMAIN, log)  # noqa: E702,I001
     totals = _demo_totals()
     log(f"Data demo: {created_stores} toko dan {created_products} produk baru; total {totals}.")
     return totals

@@ -2,7 +2,14 @@
 from malpro.models.base import Base, average_rating, utcnow
 from malpro.models.catalog import CartItem, Category, Product, ProductImage, Review
 from malpro.models.order import (
-    FINAL_STATUSES, ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES, Checkout, Order, OrderEvent, OrderItem,
+    FINAL_STATUSES,
+    ORDER_STATUSES,
+    PAYMENT_METHODS,
+    PAYMENT_STATUSES,
+    Checkout,
+    Order,
+    OrderEvent,
+    OrderItem,
 )
 from malpro.models.store import STORE_STATUSES, Store, StoreDecision, StoreDocument, StoreQrisChange
 from malpro.models.user import Address, ApiToken, AsnProfile, AuditLog, Notification, Opd, Setting, User

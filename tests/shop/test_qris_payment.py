@@ -268,7 +268,7 @@ def test_expire_unpaid_cancels_and_returns_stock_exactly_once(app, runner, shop)
     db.session.commit()
     assert db.session.get(Product, shop["keripik"].id).stock == 10 - 3 - 1 - 1
 
-    for expected in (f"1 pesanan QRIS dibatalkan", "0 pesanan QRIS dibatalkan"):
+    for expected in ("1 pesanan QRIS dibatalkan", "0 pesanan QRIS dibatalkan"):
         result = runner.invoke(args=["expire-unpaid"])
         assert result.exit_code == 0 and expected in result.output
 
