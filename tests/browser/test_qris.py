@@ -62,3 +62,27 @@ def test_buyer_pays_with_the_stores_qris(contexts, viewport, data, tmp_path):
     # "Saya sudah bayar": the state follows.
     payment.get_by_role("button", name="Saya sudah bayar").click()
     expect(page.locator("#pembayaran .payment")).to_have_text("Menunggu konfirmasi penjual")
+
+
+def test_seller_adds_the_qris_from_a_photo(contexts, viewport, data, tmp_path):
+    from tests.qris_helpers import qr_png, static_payload
+
+    store = data["stores"][0]
+    merchant = f"MENDOAN {viewport.upper()}"
+    picture = tmp_path / "qris.png"
+    picture.write_bytes(qr_png(static_payload(name=merchant)))
+    page = contexts.page(viewport)
+    login(page, store["owner_email"], data["password"])
+    page.goto("/seller/toko#qris")
+    section = page.locator("#qris")
+    section.get_by_label("Foto atau tangkapan layar QRIS toko").set_input_files(str(picture))
+    section.get_by_role("button", name=re.compile("Periksa QRIS|Ganti QRIS")).click()
+    expect(page.locator("#qris-merchant")).to_have_text(merchant)
+    expect(page.locator("#qris-nmid")).to_have_text("ID1020021181745")
+    expect(page.locator("#qris-city")).to_have_text("MALANG")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("button", name="Ya, simpan QRIS ini").click()
+    expect(page.locator("#qris")).to_contain_text(merchant)
+    expect(page.locator(".alert, .flash").first).to_contain_text("tersimpan")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    page.locator("#qris").screenshot(path=f"/tmp/qris-seller-{viewport}.png")
