@@ -63,6 +63,16 @@ def test_buyer_pays_with_the_stores_qris(contexts, viewport, data, tmp_path):
     payment.get_by_role("button", name="Saya sudah bayar").click()
     expect(page.locator("#pembayaran .payment")).to_have_text("Menunggu konfirmasi penjual")
 
+    # The seller confirms on the board; the buyer's open page shows it (the polled status block).
+    seller = contexts.page(viewport)
+    login(seller, store["owner_email"], data["password"])
+    seller.goto("/seller/pesanan")
+    row = seller.locator(f"#order-{code}")
+    expect(row).to_contain_text("Menunggu konfirmasi penjual")
+    row.get_by_role("button", name="Pembayaran diterima").click()
+    expect(seller.locator(f"#order-{code}")).to_contain_text("Lunas")
+    expect(page.locator("#pembayaran .payment")).to_have_text("Lunas", timeout=15_000)
+
 
 def test_seller_adds_the_qris_from_a_photo(contexts, viewport, data, tmp_path):
     from tests.qris_helpers import qr_png, static_payload
