@@ -104,6 +104,11 @@ def seed() -> dict:
         reviewer = accounts.register_user(f"Pembeli Aksesibilitas {viewport.title()}",
                                           f"pembeli-a11y-{viewport}@uji.malpro.id", PASSWORD, phone="081211112222")
         out["a11y_buyers"][viewport] = {"email": reviewer.email}
+        # Issue 13 (checkout and seller journeys): one account per journey and viewport.
+        for role in ("new_sellers", "totals_buyers", "refused_buyers"):
+            email = f"{role.replace('_', '-')}-{viewport}@uji.malpro.id"
+            account = accounts.register_user(f"Uji {role} {viewport}", email, PASSWORD, phone="081233334444")
+            out.setdefault(role, {})[viewport] = {"email": account.email}
         payer = accounts.register_user(f"Pembeli QRIS {viewport.title()}", f"pembeli-qris-{viewport}@uji.malpro.id",
                                        PASSWORD, phone="081233334444")
         out["qris_buyers"][viewport] = {"email": payer.email}
