@@ -30,6 +30,8 @@ def test_buyer_pays_with_the_stores_qris(contexts, viewport, data, tmp_path):
     group.get_by_role("radio", name=re.compile("Ambil sendiri")).check()
     group.get_by_role("radio", name=re.compile("QRIS")).check()
     expect(group).to_contain_text("Malpro tidak menerima atau menyimpan uang")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    group.screenshot(path=f"/tmp/qris-checkout-{viewport}.png")
     page.get_by_role("button", name="Buat pesanan").click()
     expect(page).to_have_url(re.compile(r"/checkout/selesai/"))
     code = page.locator("main section.card").first.get_by_role("heading", level=2).inner_text().strip()
