@@ -10,7 +10,7 @@ from malpro.api.serializers import product_card_json, product_detail_json, store
 from malpro.extensions import db
 from malpro.models import Category
 from malpro.reference import regions
-from malpro.services import catalog
+from malpro.services import catalog, search_results
 from malpro.services.errors import NotFoundError
 
 
@@ -33,7 +33,9 @@ def _product_list(**fixed):
         args["per_page"] = str(DEFAULT_PER_PAGE)
     categories = catalog.all_categories()
     query = catalog.parse_listing_args(args, strict=True, categories=categories, **fixed)
-    page = catalog.listing(query)
+    # The same search as the shop's: variants, corrections and places (services.search_results).
+    result = search_results.search(query)
+    query, page = result.counted_query, result.listing
     by_id = {c.id: c for c in categories}
     items = [product_card_json(card, by_id) for card in page.items]
     # The count reads every match; the first page of a short list already knows it.
@@ -41,7 +43,13 @@ def _product_list(**fixed):
         total = len(items)
     else:
         total = catalog.count_listing(query)
-    return page_json(items, query.page, query.per_page, total)
+    body = page_json(items, query.page, query.per_page, total)
+    if result.corrected_query:
+        body["corrected_query"] = result.corrected_query
+    if result.place_listing:
+        body["place"] = {"kind": result.place.kind, "name": result.place.name,
+                         "kecamatan": result.place.kecamatan}
+    return body
 
 
 @bp.get("/products")

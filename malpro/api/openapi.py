@@ -66,6 +66,22 @@ def page_of(item: str) -> dict:
                description=f"Satu halaman {item}.")
 
 
+def _product_page() -> dict:
+    """A page of products; a search adds how it read the words (services.search_results)."""
+    schema = page_of("ProductSummary")
+    schema["properties"]["corrected_query"] = {
+        "type": "string", "description": "Only when q found nothing as typed: the corrected words "
+        "that were searched instead (a typo or a spelling variant, e.g. \"keripik tempe\" for "
+        "\"keripk tempe\"). Send exact=1 to search the typed words only."}
+    schema["properties"]["place"] = {
+        "type": "object", "additionalProperties": False, "required": ["kind", "name", "kecamatan"],
+        "properties": {"kind": enum(("kecamatan", "kelurahan")), "name": {"type": "string"},
+                       "kecamatan": {"type": "string"}},
+        "description": "Only when q names a kecamatan or kelurahan and no product name matched: "
+                       "the items are the products of the stores there."}
+    return schema
+
+
 def enum(values, **extra) -> dict:
     return {"type": "string", "enum": list(values), **extra}
 
@@ -162,7 +178,7 @@ SCHEMAS = {
     "Rating": RATING,
     "Fulfilment": FULFILMENT,
     "ProductSummary": PRODUCT_SUMMARY,
-    "ProductPage": page_of("ProductSummary"),
+    "ProductPage": _product_page(),
     "ProductDetail": extend(PRODUCT_SUMMARY, {
         "description": STR, "images": array(URL),
         "store": extend(STORE_REF, {"whatsapp_url": URL, "fulfilment": ref("Fulfilment")}),
@@ -286,7 +302,12 @@ PARAMETERS = {
     "DocumentId": _param("document_id", "path", INT, "Id dokumen."),
     "StoreId": _param("store_id", "path", INT, "Id toko."),
     "OrderStatus": _param("status", "query", enum(ORDER_STATUSES), "Hanya pesanan berstatus ini."),
-    "Q": _param("q", "query", STR, "Kata pencarian."),
+    "Q": _param("q", "query", STR,
+                "Kata pencarian. Salah ketik dan ejaan lain (kripik/keripik, sambel/sambal) ditoleransi: "
+                "bila kata yang diketik tidak menemukan apa pun, kata terdekat dari katalog dicari "
+                "(corrected_query); nama toko dan nama kecamatan/kelurahan juga dikenali (place)."),
+    "Exact": _param("exact", "query", {"type": "integer", "enum": [0, 1], "default": 0},
+                    "1: cari kata yang diketik saja, tanpa ejaan lain atau koreksi."),
     "Category": _param("category", "query", enum([c["slug"] for c in categories()]), "Slug kategori."),
     "Kecamatan": _param("kecamatan", "query", enum(kecamatan_names()), "Kecamatan toko."),
     "MinPrice": _param("min_price", "query", {"type": "integer", "minimum": 0}, "Harga terendah (rupiah)."),
@@ -299,7 +320,7 @@ PARAMETERS = {
     "IdempotencyKey": _param("Idempotency-Key", "header", {"type": "string", "maxLength": 80},
                              "Kunci yang sama lagi mengembalikan pesanan yang sama tanpa mengambil stok lagi."),
 }
-LISTING_PARAMETERS = ("Q", "Category", "Kecamatan", "MinPrice", "MaxPrice", "Certificate", "Sort", "Page", "PerPage")
+LISTING_PARAMETERS = ("Q", "Exact", "Category", "Kecamatan", "MinPrice", "MaxPrice", "Certificate", "Sort", "Page", "PerPage")
 
 
 def _error_response(description: str, codes: tuple, headers: dict | None = None) -> dict:

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from malpro.models.base import Base, utcnow
@@ -116,6 +116,10 @@ class Notification(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[Optional[str]] = mapped_column(String(255))
+    # A key of services.notifications.MESSAGES and its parameters: the notification is rendered
+    # in the reader's language when shown. NULL for text-only notifications (title, body).
+    message_key: Mapped[Optional[str]] = mapped_column(String(60))
+    params: Mapped[Optional[dict]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 

@@ -7,39 +7,35 @@ product card needs as plain rows, applies the same `visibility_criteria()`, and 
 more than a page holds to know whether a next page exists, so no list runs a COUNT. The API's
 `total` comes from `count_listing()`, a separate query the caller may cache.
 
-`parse_listing_args()` reads the list parameters of a URL (q, category, kecamatan, min_price,
-max_price, certificate, sort, page, per_page): leniently for web pages (a bad value is dropped,
-a page never fails on it) or strictly for the API (ListingParameterError, 400, with `fields`).
+`parse_listing_args()` (services.listing_params, re-exported here) reads the list parameters of
+a URL: leniently for web pages or strictly for the API.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property, lru_cache
-from typing import Mapping, NamedTuple
+from functools import lru_cache
+from typing import NamedTuple
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, Select, bindparam, case, func, literal_column, select, union_all
+from sqlalchemy import Integer, Select, bindparam, case, func, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.sql.selectable import Join
 
 from malpro.extensions import db
 from malpro.models import Category, Product, ProductImage, Store, average_rating
-from malpro.reference import kecamatan_names
 from malpro.services import search
-from malpro.services.errors import DomainError
+from malpro.services.listing_params import (  # noqa: F401  (re-exported: one import for callers)
+    CERTIFICATES,
+    DEFAULT_PER_PAGE,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    SORTS,
+    ListingParameterError,
+    ListingQuery,
+    parse_listing_args,
+)
 from malpro.services.stores import is_closed_on, today_wib  # noqa: F401  (closure rule lives there)
-from malpro.services.validation import PRICE_MAX
-
-SORTS = ("relevance", "newest", "price_asc", "price_desc", "rating")
-CERTIFICATES = ("halal", "pirt", "bpom")
-DEFAULT_PER_PAGE = 24
-MAX_PER_PAGE = 100
-# Deeper pages only make the database skip more rows; nobody reads page 10,001 of a catalogue.
-MAX_PAGE = 10_000
-
 
 # --- Visibility ---------------------------------------------------------------------------
 
@@ -199,165 +195,6 @@ def category_by_slug(slug: str) -> Category | None:
     return db.session.scalar(select(Category).where(Category.slug == slug))
 
 
-# --- List parameters ----------------------------------------------------------------------
-
-class ListingParameterError(DomainError):
-    """A list parameter the API cannot use (page, per_page, prices, unknown category or sort)."""
-
-    code = "bad_request"
-    status = 400
-    default_message = _l("Parameter daftar produk tidak valid.")
-
-
-@dataclass(frozen=True)
-class ListingQuery:
-    """What to list. `sort` None means the default: relevance when searching, else newest."""
-
-    q: str = ""
-    category: str | None = None  # slug, as in URLs
-    category_id: int | None = None
-    store_id: int | None = None
-    kecamatan: str | None = None
-    min_price: int | None = None
-    max_price: int | None = None
-    certificates: tuple[str, ...] = ()
-    sort: str | None = None
-    page: int = 1
-    per_page: int = DEFAULT_PER_PAGE
-    exclude_id: int | None = None
-
-    @cached_property
-    def terms(self) -> tuple[str, ...]:
-        return search.search_terms(self.q)
-
-    @property
-    def effective_sort(self) -> str:
-        if self.sort is None or (self.sort == "relevance" and not self.terms):
-            return "relevance" if self.terms else "newest"
-        return self.sort
-
-    @property
-    def has_filters(self) -> bool:
-        return bool(self.kecamatan or self.min_price is not None or self.max_price is not None
-                    or self.certificates)
-
-
-def parse_listing_args(args: Mapping, *, strict: bool = False, categories: list[Category] | None = None,
-                       **fixed) -> ListingQuery:
-    """The ListingQuery of URL parameters. `fixed` sets what the page itself decides (the
-    category of /kategori/<slug>, the store of /toko/<slug>, a per_page).
-
-    strict=False (web pages): an unusable value is ignored, min and max price are swapped when
-    reversed. strict=True (API): ListingParameterError naming each bad parameter in `fields`.
-    """
-    errors: dict[str, str] = {}
-    values: dict = {}
-
-    def first(name: str) -> str | None:
-        # `in` first: a MultiDict answers a missing key by building a BadRequestKeyError.
-        value = args.get(name) if name in args else None
-        if isinstance(value, (list, tuple)):
-            value = value[0] if value else None
-        if value is None:
-            return None
-        value = str(value).strip()
-        return value or None
-
-    values["q"] = (first("q") or "")[:search.MAX_INPUT_LENGTH]
-
-    slug = first("category")
-    if slug is not None and "category_id" not in fixed:
-        categories = categories if categories is not None else all_categories()
-        match = next((c for c in categories if c.slug == slug.lower()), None)
-        if match is None:
-            errors["category"] = _("Kategori tidak dikenal.")
-        else:
-            values.update(category=match.slug, category_id=match.id)
-
-    kecamatan = first("kecamatan")
-    if kecamatan is not None:
-        match = next((k for k in kecamatan_names() if k.casefold() == kecamatan.casefold()), None)
-        if match is None:
-            errors["kecamatan"] = _("Pilih kecamatan di Kota Malang.")
-        else:
-            values["kecamatan"] = match
-
-    for name in ("min_price", "max_price"):
-        raw = first(name)
-        if raw is not None:
-            amount = _rupiah_amount(raw)
-            if amount is None:
-                errors[name] = _("Harga harus bilangan bulat rupiah dari 0 sampai 1.000.000.000.")
-            else:
-                values[name] = amount
-    low, high = values.get("min_price"), values.get("max_price")
-    if low is not None and high is not None and low > high:
-        if strict:
-            errors["max_price"] = _("Harga maksimum tidak boleh di bawah harga minimum.")
-        else:
-            values["min_price"], values["max_price"] = high, low
-
-    wanted = _all_values(args, "certificate")
-    unknown = [c for c in wanted if c not in CERTIFICATES]
-    if unknown:
-        errors["certificate"] = _("Sertifikat yang dikenal: halal, pirt, bpom.")
-    values["certificates"] = tuple(c for c in CERTIFICATES if c in wanted)
-
-    sort = first("sort")
-    if sort is not None:
-        if sort in SORTS:
-            values["sort"] = sort
-        else:
-            errors["sort"] = _("Urutan yang dikenal: %(sorts)s.", sorts=", ".join(SORTS))
-
-    page = first("page")
-    if page is not None:
-        number = _whole_number(page)
-        if number is None or not 1 <= number <= MAX_PAGE:
-            errors["page"] = _("Halaman harus bilangan bulat dari 1 sampai %(n)d.", n=MAX_PAGE)
-        else:
-            values["page"] = number
-
-    per_page = first("per_page")
-    if per_page is not None:
-        number = _whole_number(per_page)
-        if number is None or not 1 <= number <= MAX_PER_PAGE:
-            errors["per_page"] = _("per_page harus bilangan bulat dari 1 sampai %(n)d.", n=MAX_PER_PAGE)
-        else:
-            values["per_page"] = number
-
-    if strict and errors:
-        raise ListingParameterError(fields=errors)
-    return ListingQuery(**{**values, **fixed})
-
-
-def _all_values(args: Mapping, name: str) -> list[str]:
-    """Every value of a repeatable parameter (?certificate=halal&certificate=pirt), also
-    accepting a comma-separated one (?certificate=halal,pirt)."""
-    if name not in args:
-        return []
-    raw = args.getlist(name) if hasattr(args, "getlist") else args.get(name)
-    if raw is None:
-        return []
-    if isinstance(raw, str):
-        raw = [raw]
-    return [part.strip().lower() for value in raw for part in str(value).split(",") if part.strip()]
-
-
-def _whole_number(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
-
-
-def _rupiah_amount(value: str) -> int | None:
-    """'15000', '15.000' or 'Rp 15.000' as 15000; None when it is not an amount in range."""
-    cleaned = value.replace(" ", "")
-    if cleaned[:2].lower() == "rp":
-        cleaned = cleaned[2:]
-    cleaned = cleaned.replace(".", "")
-    amount = _whole_number(cleaned)
-    return amount if amount is not None and amount <= PRICE_MAX else None
-
-
 # --- The listing --------------------------------------------------------------------------
 
 class ProductCard(NamedTuple):
@@ -459,6 +296,10 @@ _ORDERS = {
 }
 
 
+_SOLD_OUT = Product.stock <= 0  # NULL (unlimited, services) is in stock
+_IN_STOCK = or_(Product.stock.is_(None), Product.stock > 0)
+
+
 def _card_columns(product_id=None) -> tuple:
     return (
         (product_id if product_id is not None else Product.id).label("id"),
@@ -474,22 +315,24 @@ def _shape(query: ListingQuery, dialect: str) -> tuple:
     """What decides the SQL text of a listing (not the values): which filters are set, the
     sort, the kind of search. Statements are built once per shape and reused, which spares
     building the SELECT and computing its cache key on every request."""
-    return (dialect, query.category_id is not None, query.store_id is not None, bool(query.kecamatan),
-            query.min_price is not None, query.max_price is not None, query.certificates,
+    return (dialect, query.category_id is not None, query.store_id is not None,
+            (bool(query.kecamatan), bool(query.kelurahan)), query.min_price is not None,
+            query.max_price is not None, query.certificates,
             query.exclude_id is not None, query.effective_sort, len(query.terms))
 
 
 def _parameters(query: ListingQuery, dialect: str) -> dict:
     params = {"category_id": query.category_id, "store_id": query.store_id, "kecamatan": query.kecamatan,
+              "kelurahan": query.kelurahan,
               "min_price": query.min_price, "max_price": query.max_price, "exclude_id": query.exclude_id,
               "limit": query.per_page + 1, "offset": (query.page - 1) * query.per_page}
     if query.terms:
-        params.update(search.parameters(query.terms, dialect))
+        params.update(search.parameters(query.terms, dialect, query.groups))
     return params
 
 
 def _criteria(shape: tuple) -> list:
-    _, category, store, kecamatan, min_price, max_price, certificates, exclude, _, _ = shape
+    _, category, store, (kecamatan, kelurahan), min_price, max_price, certificates, exclude, _, _ = shape
     criteria = list(visibility_criteria())
     if category:
         criteria.append(Product.category_id == bindparam("category_id"))
@@ -497,6 +340,8 @@ def _criteria(shape: tuple) -> list:
         criteria.append(Product.store_id == bindparam("store_id"))
     if kecamatan:
         criteria.append(Store.kecamatan == bindparam("kecamatan"))
+    if kelurahan:
+        criteria.append(Store.kelurahan == bindparam("kelurahan"))
     if min_price:
         criteria.append(Product.price >= bindparam("min_price"))
     if max_price:
@@ -532,15 +377,18 @@ def _listing_statement(shape: tuple):
         return (select(*_card_columns()).select_from(_source(plan)).where(*criteria, plan.matches)
                 .order_by(*_ORDERS[sort]).limit(limit).offset(offset))
     if plan.tiers:
-        # One SELECT per tier, each read in the index's rowid order (newest first): SQLite
-        # merges them and stops once the page is full, without ranking every match.
-        arms = [select(*_card_columns(plan.product_id), literal_column(str(n)).label("tier"))
-                .select_from(_source(plan)).where(*criteria, tier)
-                for n, tier in enumerate(plan.tiers)]
-        return (union_all(*arms).order_by(literal_column("tier"), literal_column("id").desc())
-                .limit(limit).offset(offset))
+        # One SELECT per tier and stock state, each read in the index's rowid order (newest
+        # first), concatenated in rank order: without an ORDER BY over the whole, SQLite runs
+        # the arms one after the other and stops once the page is full, so the lower tiers
+        # (and the empty ones) are not even read when the first fills the page.
+        arms = [select(*_card_columns(plan.product_id)).select_from(_source(plan))
+                .where(*criteria, tier, _SOLD_OUT if sold_out else _IN_STOCK)
+                .order_by(plan.product_id.desc()).subquery(f"tier_{n}_{sold_out}")
+                for n, tier in enumerate(plan.tiers) for sold_out in (0, 1)]
+        return union_all(*(select(arm) for arm in arms)).limit(limit).offset(offset)
     return (select(*_card_columns()).select_from(_source(plan)).where(*criteria, plan.matches)
-            .order_by(plan.tier, Product.id.desc()).limit(limit).offset(offset))
+            .order_by(plan.tier, case((_SOLD_OUT, 1), else_=0), Product.id.desc())
+            .limit(limit).offset(offset))
 
 
 @lru_cache(maxsize=512)
@@ -551,6 +399,24 @@ def _count_statement(shape: tuple):
         source = _source(plan)
         criteria.append(plan.matches)
     return select(func.count()).select_from(source).where(*criteria)
+
+
+@lru_cache(maxsize=512)
+def _exists_statement(shape: tuple):
+    criteria, source = _criteria(shape), _source()
+    if shape[-1]:
+        plan = search.plan(shape[0], shape[-1] > 1)
+        source = _source(plan)
+        criteria.append(plan.matches)
+    return select(Product.id).select_from(source).where(*criteria).limit(1)
+
+
+def any_listed(query: ListingQuery) -> bool:
+    """Whether `query` lists anything at all: one row, in no order (cheaper than a page when
+    the answer is no)."""
+    dialect = _dialect()
+    return db.session.connection().execute(
+        _exists_statement(_shape(query, dialect)), _parameters(query, dialect)).first() is not None
 
 
 def listing_statement(query: ListingQuery) -> tuple:
@@ -586,11 +452,3 @@ def related_products(product: Product, limit: int = 6) -> list[ProductCard]:
     """Other visible products of the same category, newest first."""
     return listing(ListingQuery(category_id=product.category_id, exclude_id=product.id,
                                 sort="newest", per_page=limit)).items
-
-
-def suggestions(q: str, limit: int = 6) -> list[ProductCard]:
-    """The best matches for the search box while the buyer types."""
-    terms = search.search_terms(q)
-    if not terms or sum(len(t) for t in terms) < 2:
-        return []
-    return listing(ListingQuery(q=q, sort="relevance", per_page=limit)).items

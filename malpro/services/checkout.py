@@ -342,12 +342,8 @@ def _set_payment(orders: list[Order], methods: dict[int, str]) -> None:
 
 def _notify_sellers(orders: list[Order], sellers: dict) -> None:
     for order in orders:
-        with notifications.in_language_of(sellers[order.store.owner_id]):
-            notifications.notify(order.store.owner_id, "order.new",
-                                 _("Pesanan baru %(code)s", code=order.code),
-                                 _("%(n)d barang, total %(total)s.", n=sum(i.quantity for i in order.items),
-                                   total=rupiah(order.total)),
-                                 link=f"/seller/pesanan/{order.code}")
+        notifications.send(sellers[order.store.owner_id], "order.new", notifications.order_params(order),
+                           link=f"/seller/pesanan/{order.code}")
 
 
 def _choose_modes(groups, fulfilment: dict) -> dict[int, str]:

@@ -163,11 +163,8 @@ def take_down_product(admin_id: int, product_id: int, reason: str) -> Product:
         raise ConflictError(_("Produk ini sudah diturunkan."))
     product.is_active, product.moderation_reason = False, reason
     _audit(admin_id, "product.takedown", "product", product_id, reason)
-    with notifications.in_language_of(product.store.owner_id):
-        notifications.notify(
-            product.store.owner_id, "product.takedown",
-            _("Produk %(name)s diturunkan oleh admin.", name=product.name),
-            _("Alasan: %(reason)s", reason=reason), link=f"/seller/produk/{product.id}/ubah")
+    notifications.send(product.store.owner_id, "product.takedown", {"product": product.name, "reason": reason},
+                       link=f"/seller/produk/{product.id}/ubah")
     db.session.commit()
     return product
 
@@ -179,10 +176,8 @@ def restore_product(admin_id: int, product_id: int, reason: str | None = None) -
         raise ConflictError(_("Produk ini tidak sedang diturunkan."))
     product.is_active, product.moderation_reason = True, None
     _audit(admin_id, "product.restore", "product", product_id, reason)
-    with notifications.in_language_of(product.store.owner_id):
-        notifications.notify(product.store.owner_id, "product.restore",
-                             _("Produk %(name)s ditayangkan kembali.", name=product.name),
-                             _("Catatan: %(reason)s", reason=reason) if reason else "", link="/seller/produk")
+    notifications.send(product.store.owner_id, "product.restore", {"product": product.name, "reason": reason},
+                       link="/seller/produk")
     db.session.commit()
     return product
 

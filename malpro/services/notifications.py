@@ -1,6 +1,16 @@
 """In-app notifications and their optional email copies.
 
-`notify` only adds rows to the caller's session: the calling service owns the single commit, so a
+**Messages are rendered in the reader's language when shown.** A notification stores a message
+key of the registry below (`MESSAGES`) and its parameters (plain JSON: codes, names, amounts in
+whole rupiah, statuses); the page, and the email, render it in the reader's current language,
+so a user who switches to English reads English, also for notifications made before. New
+notifications use `send(user_id, key, params, link=...)`; to add one, add a `Message` to
+`MESSAGES` (msgids marked with `_l`, parameters as `%(name)s`) and, for a new kind of
+parameter, a formatter to `PARAM_FORMATS`. The title and body rendered in the recipient's
+language at creation are kept as well (for rows whose key is unknown, and for the older
+`notify(user_id, kind, title, body)`, which stores text only and still works).
+
+`notify` and `send` only add rows to the caller's session: the calling service owns the single commit, so a
 decision and its notification are written together or not at all. Emails are queued in
 `session.info` and handed to the SMTP server only after the outermost transaction commits; a
 rollback (of the whole transaction, or of the savepoint they were queued in) drops them. Sending
@@ -15,10 +25,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from typing import Any, Callable
 
 from flask import current_app, has_request_context, request
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -55,11 +67,151 @@ class _QueuedEmail:
     user_id: int
 
 
+# --- The message registry -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Message:
+    """A notification's words: title and body msgids with `%(name)s` parameters, the kind it
+    is filed under (defaults to its key), and lines added when a parameter is present
+    (e.g. the reason a seller gave)."""
+
+    title: Any  # a lazy string (_l)
+    body: Any = None
+    kind: str | None = None
+    extras: tuple[tuple[str, Any], ...] = ()
+
+
+_NOTE = (("note", _l("Catatan: %(note)s")),)
+_STATUS_TITLE = _l("Pesanan %(code)s: %(status)s")
+_REASON = (("reason", _l("Alasan: %(reason)s")),)
+
+MESSAGES: dict[str, Message] = {
+    # To the seller, when a buyer places an order.
+    "order.new": Message(_l("Pesanan baru %(code)s: %(total)s"),
+                         _l("%(buyer)s memesan %(items)s (%(fulfilment)s)."), kind="order.new"),
+    # To the buyer, when the seller moves their order.
+    "order.confirmed": Message(_STATUS_TITLE,
+                               _l("%(store)s menerima pesanan Anda: %(items)s, total %(total)s."), extras=_NOTE),
+    "order.shipped": Message(_STATUS_TITLE,
+                             _l("%(store)s sedang mengantar %(items)s. Siapkan uang tunai %(total)s."), extras=_NOTE),
+    "order.ready": Message(_STATUS_TITLE,
+                           _l("%(items)s siap diambil di %(store)s. Bayar %(total)s saat mengambil."), extras=_NOTE),
+    "order.completed": Message(_STATUS_TITLE,
+                               _l("%(items)s dari %(store)s sudah dibayar %(total)s. Bagaimana barangnya? Beri ulasan."),
+                               extras=_NOTE),
+    "order.cancelled": Message(_STATUS_TITLE,
+                               _l("%(store)s membatalkan pesanan Anda (%(items)s, %(total)s)."), extras=_NOTE),
+    # To the seller, when the buyer cancels.
+    "order.cancelled_by_buyer": Message(_l("Pembeli membatalkan pesanan %(code)s (%(total)s)"),
+                                        _l("%(buyer)s membatalkan %(items)s. Stok sudah dikembalikan."),
+                                        kind="order.cancelled", extras=_NOTE),
+    # To the seller, about their store and products.
+    "store.verify": Message(_l("Toko %(store)s sudah diverifikasi. Produk Anda kini tampil di Malpro."),
+                            extras=_REASON),
+    # The reason first, then what to do (an extra line keyed on a parameter that is always there).
+    "store.reject": Message(_l("Pengajuan toko %(store)s ditolak."), extras=_REASON + (
+        ("store", _l("Perbaiki data atau dokumen Anda lalu ajukan ulang dari halaman Toko Saya.")),)),
+    "store.suspend": Message(_l("Toko %(store)s dibekukan sementara."), extras=_REASON),
+    "store.reinstate": Message(_l("Toko %(store)s aktif kembali."), extras=_REASON),
+    "product.takedown": Message(_l("Produk %(product)s diturunkan oleh admin."), extras=_REASON),
+    "product.restore": Message(_l("Produk %(product)s ditayangkan kembali."),
+                               extras=(("reason", _l("Catatan: %(reason)s")),)),
+}
+
+
+def _money(value) -> str:
+    from malpro.formatting import rupiah
+
+    return rupiah(int(value))
+
+
+def _order_status(value) -> str:
+    from malpro.services.orders import status_label
+
+    return status_label(str(value))
+
+
+def _fulfilment(value) -> str:
+    return str(_l("diantar (COD)") if value == "delivery" else _l("ambil sendiri"))
+
+
+def _items(value) -> str:
+    """[[name, quantity], ...] -> "Keripik Tempe × 2, Sambal × 1 dan 3 barang lain"."""
+    shown = ", ".join(f"{name} × {quantity}" for name, quantity in value[:2])
+    more = len(value) - 2
+    if more > 0:
+        shown += " " + ngettext("dan %(num)d barang lain", "dan %(num)d barang lain", more)
+    return shown
+
+
+# How a parameter's stored value becomes text, by parameter name (others are shown as they are).
+PARAM_FORMATS: dict[str, Callable[[Any], str]] = {
+    "total": _money, "amount": _money, "minimum": _money, "spent": _money,
+    "status": _order_status, "fulfilment": _fulfilment, "items": _items,
+}
+
+
+def order_params(order, **more) -> dict:
+    """The usual parameters of a message about an order: code, store, buyer, items, total,
+    fulfilment (plain values, rendered in the reader's language when shown)."""
+    return {"code": order.code, "store": order.store.name, "buyer": order.buyer.name,
+            "items": [[item.name, item.quantity] for item in order.items], "total": order.total,
+            "fulfilment": order.fulfilment, **more}
+
+
+def render(notification: Notification) -> tuple[str, str]:
+    """(title, body) in the current language: from the registry when the notification has a
+    known message key, else the text stored when it was made."""
+    message = MESSAGES.get(notification.message_key or "")
+    if message is None:
+        return notification.title, notification.body or ""
+    try:
+        return _render(message, notification.params or {})
+    except (KeyError, TypeError, ValueError):
+        log.warning("Notification %s: parameters do not fit %s", notification.id, notification.message_key)
+        return notification.title, notification.body or ""
+
+
+def render_message(key: str, params: dict) -> tuple[str, str]:
+    """(title, body) of the message `key` with `params`, in the current language."""
+    return _render(MESSAGES[key], params)
+
+
+def _render(message: Message, params: dict) -> tuple[str, str]:
+    values = {name: PARAM_FORMATS[name](value) if name in PARAM_FORMATS and value is not None else value
+              for name, value in params.items()}
+    title = str(message.title) % values
+    lines = [str(message.body) % values] if message.body is not None else []
+    lines += [str(text) % values for name, text in message.extras if params.get(name)]
+    return title, "\n".join(lines)
+
+
+def send(user: "User | int", key: str, params: dict, link: str | None = None,
+         email: bool = True) -> Notification:
+    """Add the notification `key` of MESSAGES for `user` (the account or its id; see `notify`
+    for the commit and the email), e.g.
+
+        notifications.send(order.buyer_id, "order.shipped", notifications.order_params(order),
+                           link=f"/pesanan/{order.code}")
+
+    It is shown in the reader's language; the text in the recipient's language now is kept
+    too. A key not in MESSAGES is a programming error (KeyError)."""
+    message = MESSAGES[key]
+    params = dict(params)
+    with in_language_of(user):
+        title, body = _render(message, params)
+    user_id = user if isinstance(user, int) else user.id
+    return notify(user_id, message.kind or key, title, body, link=link, email=email,
+                  _message=(key, params))
+
+
 def notify(user_id: int, kind: str, title: str, body: str = "", link: str | None = None,
-           email: bool = True) -> Notification:
+           email: bool = True, _message: tuple[str, dict] | None = None) -> Notification:
     """Add a notification for `user_id` to the session (not committed) and, when `email` is set
     and MAIL_SERVER is configured, queue an email that is sent once the session commits.
 
+    The title and body are stored as text, shown as they are in every language: prefer
+    `send()`, whose messages are rendered in the reader's language.
     `link` is a path on this site (`/seller/`) or an absolute http(s) URL."""
     title = " ".join(str(title).split())
     if len(title) > TITLE_MAX:
@@ -69,7 +221,9 @@ def notify(user_id: int, kind: str, title: str, body: str = "", link: str | None
         link = str(link)
         if not _is_safe_link(link):
             raise ValueError("A notification link must be a path on this site or an http(s) URL.")
-    notification = Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
+    key, params = _message or (None, None)
+    notification = Notification(user_id=user_id, kind=kind, title=title, body=body, link=link,
+                                message_key=key, params=params)
     db.session.add(notification)
     if email and current_app.config.get("MAIL_SERVER"):
         _queue_email(notification)
@@ -175,9 +329,10 @@ def _compose(user: User, notification: Notification, sender: str) -> EmailMessag
     """The email, in the recipient's language (Bahasa Indonesia unless they chose another)."""
     locale = user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "id")
     with force_locale(locale):
-        lines = [_("Halo %(name)s,", name=user.name), "", notification.title]
-        if notification.body:
-            lines += ["", notification.body]
+        title, body = render(notification)
+        lines = [_("Halo %(name)s,", name=user.name), "", title]
+        if body:
+            lines += ["", body]
         if notification.link:
             lines += ["", _("Buka: %(url)s", url=absolute_url(notification.link))]
         lines += [
@@ -187,7 +342,7 @@ def _compose(user: User, notification: Notification, sender: str) -> EmailMessag
             _("Email ini dikirim otomatis, mohon tidak membalas. "
               "Semua notifikasi Anda ada di menu Notifikasi setelah masuk."),
         ]
-        subject = _("[Malpro] %(title)s", title=notification.title)
+        subject = _("[Malpro] %(title)s", title=title)
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender

@@ -161,17 +161,13 @@ def return_stock(order: Order) -> None:
 
 
 def _notify_other_side(order: Order, role: str, to_status: str, note: str | None) -> None:
-    recipient = order.buyer_id if role == "seller" else order.store.owner_id
-    with notifications.in_language_of(recipient):
-        body = _("Catatan: %(note)s", note=note) if note else ""
-        if role == "seller":
-            notifications.notify(recipient, f"order.{to_status}",
-                                 _("Pesanan %(code)s: %(status)s", code=order.code, status=status_label(to_status)),
-                                 body, link=f"/pesanan/{order.code}")
-        else:
-            notifications.notify(recipient, f"order.{to_status}",
-                                 _("Pembeli membatalkan pesanan %(code)s", code=order.code),
-                                 body, link=f"/seller/pesanan/{order.code}")
+    if role == "seller":
+        notifications.send(order.buyer_id, f"order.{to_status}",
+                           notifications.order_params(order, status=to_status, note=note),
+                           link=f"/pesanan/{order.code}")
+    else:
+        notifications.send(order.store.owner_id, "order.cancelled_by_buyer",
+                           notifications.order_params(order, note=note), link=f"/seller/pesanan/{order.code}")
 
 
 # --- reviews ----------------------------------------------------------------------------

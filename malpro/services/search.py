@@ -8,8 +8,13 @@ term ("kerip" finds "Keripik"), and all words must match. Quotes, `*`, `AND`, `(
 or 500 characters therefore cannot break the query: punctuation is dropped, operator words are
 searched as plain words.
 
-Relevance: products whose name holds every word come first, then those whose name holds some of
-them, then the rest (description or store name only); newer products first within each tier.
+Each word also finds its spelling variants and, when the index knows no such word, its
+correction (services.search_spelling, services.search_vocabulary, services.search_results).
+
+Relevance: products whose name holds every word as typed come first (whole words before
+prefixes), then those found through a variant or correction, then those whose name holds some
+of the words, then the rest (description or store name only); in stock before out of stock and
+newer products first within each tier.
 On SQLite each tier is one FTS5 query read in rowid order, so a page stops reading the index
 after per_page + 1 visible rows even when thousands of products match.
 """
@@ -71,7 +76,11 @@ class SearchPlan:
 
     SQLite (`tiers` set): one condition per relevance tier, disjoint, whose union is `matches`;
     the caller runs one SELECT per tier (UNION ALL) ordered by tier, then `product_id` DESC.
-    PostgreSQL (`tier` set): an expression giving each row its tier (0, 1, 2), to order by.
+    PostgreSQL (`tier` set): an expression giving each row its tier (0 to 4), to order by.
+
+    The tiers: the name holds every word as typed, as whole words (0), as prefixes (1), through
+    spelling variants or corrections (2); the name holds some of the words (3); the words are
+    only in the description or the store's name (4). With one word, tier 3 is empty.
     """
 
     source: object
@@ -81,29 +90,39 @@ class SearchPlan:
     tier: ColumnElement | None = None
 
 
+_SQLITE_TIERS = ("search_tier_0", "search_tier_1", "search_tier_2", "search_tier_3", "search_tier_4")
+
+
 @lru_cache(maxsize=8)
 def plan(dialect: str, several_terms: bool) -> SearchPlan:
     """The plan for a search of one term or of several (SQLite's tiers differ); built once."""
     if dialect == "sqlite":
-        tiers = ("search_tier_0", "search_tier_1", "search_tier_2") if several_terms else (
-            "search_tier_0", "search_tier_1")
+        tiers = _SQLITE_TIERS if several_terms else _SQLITE_TIERS[:3] + _SQLITE_TIERS[4:]
         return SearchPlan(source=_fts, product_id=_fts.c.rowid, matches=_match("search_all"),
                           tiers=tuple(_match(name) for name in tiers))
     # PostgreSQL, the only other database Malpro starts on (malpro.normalize_database_url).
     document = _pg.c.document
-    tier = case((document.op("@@")(_tsquery("search_name_all")), 0),
-                (document.op("@@")(_tsquery("search_name_any")), 1), else_=2)
+    tier = case((document.op("@@")(_tsquery("search_name_exact")), 0),
+                (document.op("@@")(_tsquery("search_name_typed")), 1),
+                (document.op("@@")(_tsquery("search_name_all")), 2),
+                (document.op("@@")(_tsquery("search_name_any")), 3), else_=4)
     return SearchPlan(source=_pg, product_id=_pg.c.product_id,
                       matches=document.op("@@")(_tsquery("search_all")), tier=tier)
 
 
-def parameters(terms: tuple[str, ...], dialect: str) -> dict[str, str]:
-    """The bind parameters of plan(dialect, len(terms) > 1) for these terms."""
+def parameters(terms: tuple[str, ...], dialect: str,
+               groups: tuple[tuple[str, ...], ...] | None = None) -> dict[str, str]:
+    """The bind parameters of plan(dialect, len(terms) > 1): `terms` as typed, `groups` the
+    spellings each may be found by (the term's variants, or its correction and variants;
+    default: the term alone)."""
     if not terms:
         raise ValueError("a search needs at least one term")
+    groups = groups or tuple((term,) for term in terms)
+    if len(groups) != len(terms):
+        raise ValueError("one group of spellings per term")
     if dialect == "sqlite":
-        return _sqlite_parameters(terms)
-    return _postgres_parameters(terms)
+        return _sqlite_parameters(terms, groups)
+    return _postgres_parameters(terms, groups)
 
 
 # --- SQLite FTS5 --------------------------------------------------------------------------
@@ -112,25 +131,33 @@ def _match(name: str) -> ColumnElement:
     return literal_column(TABLE_NAME).op("MATCH")(bindparam(name, type_=String))
 
 
-def _fts5_all(terms, column_name: str | None = None) -> str:
-    # Terms hold letters and digits only, so wrapping them in double quotes makes each a plain
-    # string token: nothing the buyer typed can be read as FTS5 syntax.
-    expression = " AND ".join(f'"{term}"*' for term in terms)
-    return f"{column_name} : ({expression})" if column_name else f"({expression})"
+# Terms hold letters and digits only, so wrapping them in double quotes makes each a plain
+# string token: nothing the buyer typed can be read as FTS5 syntax.
+def _fts5_group(group, prefix: bool = True) -> str:
+    star = "*" if prefix else ""
+    return "(" + " OR ".join(f'"{word}"{star}' for word in group) + ")"
 
 
-def _fts5_any(terms, column_name: str) -> str:
-    return f"{column_name} : (" + " OR ".join(f'"{term}"*' for term in terms) + ")"
+def _fts5(groups, operator: str, column_name: str | None = None, prefix: bool = True) -> str:
+    expression = "(" + f" {operator} ".join(_fts5_group(g, prefix) for g in groups) + ")"
+    return f"{column_name} : {expression}" if column_name else expression
 
 
-def _sqlite_parameters(terms) -> dict[str, str]:
-    every, in_name = _fts5_all(terms), _fts5_all(terms, "name")
+def _sqlite_parameters(terms, groups) -> dict[str, str]:
+    typed = tuple((term,) for term in terms)
+    every = _fts5(groups, "AND")
+    exact, in_name = _fts5(typed, "AND", "name", prefix=False), _fts5(typed, "AND", "name")
+    all_in_name = _fts5(groups, "AND", "name")
+    params = {"search_all": every, "search_tier_0": exact,
+              "search_tier_1": f"({in_name}) NOT ({exact})",
+              "search_tier_2": f"({all_in_name}) NOT ({in_name})"}
     if len(terms) == 1:
-        return {"search_all": every, "search_tier_0": in_name, "search_tier_1": f"{every} NOT ({in_name})"}
-    some_in_name = _fts5_any(terms, "name")
-    return {"search_all": every, "search_tier_0": in_name,
-            "search_tier_1": f"({every} AND ({some_in_name})) NOT ({in_name})",
-            "search_tier_2": f"{every} NOT ({some_in_name})"}
+        params["search_tier_4"] = f"{every} NOT ({all_in_name})"
+        return params
+    some_in_name = _fts5(groups, "OR", "name")
+    params["search_tier_3"] = f"({every} AND ({some_in_name})) NOT ({all_in_name})"
+    params["search_tier_4"] = f"{every} NOT ({some_in_name})"
+    return params
 
 
 # --- PostgreSQL full text -----------------------------------------------------------------
@@ -140,12 +167,18 @@ def _tsquery(name: str) -> ColumnElement:
     return func.to_tsquery(literal_column("'simple'::regconfig"), bindparam(name, type_=String))
 
 
-def _tsquery_text(terms, operator: str, weight: str = "") -> str:
+def _tsquery_text(groups, operator: str, weight: str = "", prefix: bool = True) -> str:
     # ':*' makes each term a prefix; 'A' limits it to the name's lexemes (the name weighs A).
-    return f" {operator} ".join(f"'{term}':*{weight}" for term in terms)
+    star = "*" if prefix else ""
+    marker = f":{star}{weight}" if star or weight else ""
+    return f" {operator} ".join(
+        "(" + " | ".join(f"'{word}'{marker}" for word in group) + ")" for group in groups)
 
 
-def _postgres_parameters(terms) -> dict[str, str]:
-    return {"search_all": _tsquery_text(terms, "&"),
-            "search_name_all": _tsquery_text(terms, "&", "A"),
-            "search_name_any": _tsquery_text(terms, "|", "A")}
+def _postgres_parameters(terms, groups) -> dict[str, str]:
+    typed = tuple((term,) for term in terms)
+    return {"search_all": _tsquery_text(groups, "&"),
+            "search_name_exact": _tsquery_text(typed, "&", "A", prefix=False),
+            "search_name_typed": _tsquery_text(typed, "&", "A"),
+            "search_name_all": _tsquery_text(groups, "&", "A"),
+            "search_name_any": _tsquery_text(groups, "|", "A")}

@@ -324,17 +324,8 @@ def decide(store_id: int, admin_id: int, decision: str, reason: str | None = Non
 
 
 def _notify_owner(store: Store, decision: str, reason: str) -> None:
-    with notifications.in_language_of(store.owner_id):
-        titles = {
-            "verify": _("Toko %(name)s sudah diverifikasi. Produk Anda kini tampil di Malpro.", name=store.name),
-            "reject": _("Pengajuan toko %(name)s ditolak.", name=store.name),
-            "suspend": _("Toko %(name)s dibekukan sementara.", name=store.name),
-            "reinstate": _("Toko %(name)s aktif kembali.", name=store.name),
-        }
-        body = _("Alasan: %(reason)s", reason=reason) if reason else ""
-        if decision == "reject":
-            body += "\n" + _("Perbaiki data atau dokumen Anda lalu ajukan ulang dari halaman Toko Saya.")
-        notifications.notify(store.owner_id, f"store.{decision}", titles[decision], body.strip(), link="/seller/")
+    notifications.send(store.owner_id, f"store.{decision}", {"store": store.name, "reason": reason or None},
+                       link="/seller/")
 
 
 def queue(status: str = "pending") -> list[Store]:

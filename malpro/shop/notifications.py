@@ -16,7 +16,8 @@ PER_PAGE = 20
 @bp.app_context_processor
 def notification_helpers():
     # A function, not a number: the query runs only on pages that render the badge.
-    return {"notification_unread_count": _current_unread_count}
+    # notification_text(n) is (title, body) in the reader's current language.
+    return {"notification_unread_count": _current_unread_count, "notification_text": notifications.render}
 
 
 def _current_unread_count() -> int:

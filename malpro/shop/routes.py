@@ -26,7 +26,7 @@ from malpro.formatting import rupiah
 from malpro.forms import safe_next_url
 from malpro.htmx import is_htmx, vary_on_htmx
 from malpro.reference import kecamatan_names
-from malpro.services import accounts, catalog
+from malpro.services import accounts, catalog, search_results
 from malpro.services.validation import whatsapp_url
 from malpro.shop import bp, fragments
 from malpro.shop.fragments import product_cards
@@ -37,6 +37,7 @@ PUBLIC_MEDIA_DIRS = ("products", "logos")
 HOME_NEWEST = 12
 RELATED = 6
 SUGGESTIONS = 6
+NO_RESULT_POPULAR = 6
 
 
 bp.add_app_template_global(product_cards)
@@ -88,6 +89,7 @@ def _listing_params(query: catalog.ListingQuery, page: int | None, include_categ
         "max_price": query.max_price,
         "certificate": ",".join(query.certificates) or None,
         "sort": query.sort,
+        "exact": 1 if query.exact else None,
         "page": page if page and page > 1 else None,
     }
     if query.per_page != catalog.DEFAULT_PER_PAGE:
@@ -96,10 +98,11 @@ def _listing_params(query: catalog.ListingQuery, page: int | None, include_categ
 
 
 def _render_listing(template: str, query: catalog.ListingQuery, key: tuple, *, show_category: bool = False,
-                    show_kecamatan: bool = True, derived=None, **context):
+                    show_kecamatan: bool = True, derived=None, listing=None, **context):
     """A listing page, or for htmx's "load more" only the next cards and pager. `key` holds the
-    values of `context` (fragments.render_page)."""
-    listing = catalog.listing(query)
+    values of `context` (fragments.render_page). `listing`: the page of `query` when the caller
+    has it already."""
+    listing = listing if listing is not None else catalog.listing(query)
     categories = _categories()
     endpoint, view_args = request.endpoint, request.view_args
 
@@ -133,16 +136,29 @@ def category(slug: str):
 
 @bp.get("/cari")
 def search():
+    """The search page: typos, spelling variants, stores and places (services.search_results)."""
     query = catalog.parse_listing_args(request.args, categories=_categories())
-    return _render_listing("shop/search.html", query, (), show_category=True)
+    result = search_results.search(query)
+    closest, popular = (), ()
+    if result.empty and not result.query.has_filters:
+        closest = tuple(search_results.closest_categories(query.q, _categories()))
+        popular = tuple(search_results.popular_products(NO_RESULT_POPULAR))
+    key = (result.corrected_query, result.suggestion, result.place, result.place_listing,
+           tuple(result.stores), closest, popular)
+    return _render_listing("shop/search.html", result.query, key, show_category=True,
+                           listing=result.listing, search=result, closest_categories=closest,
+                           popular=popular, typed_q=query.q)
 
 
 @bp.get("/cari/saran")
 def suggestions():
     """Live suggestions under the header's search box (a fragment, for htmx)."""
     q = request.args.get("q", "")
-    items = catalog.suggestions(q, SUGGESTIONS)
-    return render_template("shop/partials/_suggestions.html", items=items)
+    categories = _categories()
+    found = search_results.suggestions(q, SUGGESTIONS, categories)
+    by_id = {c.id: c for c in categories}
+    return render_template("shop/partials/_suggestions.html", items=found.products, found=found,
+                           suggested_categories=[by_id[i] for i in found.category_ids if i in by_id])
 
 
 @bp.get("/toko/<store_slug>", endpoint="store")

@@ -7,14 +7,14 @@ paid. Only ADD COLUMN and CREATE TABLE/INDEX: no table is rebuilt on SQLite, so 
 triggers of 0002 stay in place.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0015
 Create Date: 2026-12-05 20:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

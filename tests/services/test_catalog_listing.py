@@ -5,7 +5,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from malpro.extensions import db
-from malpro.services import catalog
+from malpro.services import catalog, search_results
 from malpro.services.catalog import ListingParameterError, ListingQuery, count_listing, listing, parse_listing_args
 
 T0 = datetime(2026, 11, 1, 8, 0)
@@ -169,7 +169,7 @@ def test_invisible_products_never_listed(hidden, make):
                   ListingQuery(sort="price_asc"), ListingQuery(sort="rating")):
         assert names(listing(query)) == ["Tempe Tampil"], query
         assert count_listing(query) == 1
-    assert [p.name for p in catalog.suggestions("tempe")] == ["Tempe Tampil"]
+    assert [p.name for p in search_results.suggestions("tempe").products] == ["Tempe Tampil"]
     assert catalog.newest_products() and [p.name for p in catalog.newest_products()] == ["Tempe Tampil"]
 
 

@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from malpro.extensions import db
@@ -185,3 +186,30 @@ def test_mark_read_keeps_the_first_read_time(app, make):
     assert notifications.mark_read(user.id, notification.id).read_at == read_at
     count = db.session.scalar(select(func.count()).select_from(Notification).where(Notification.read_at.is_(None)))
     assert count == 0
+
+
+def test_send_stores_the_key_and_emails_in_the_recipients_language(mail, make):
+    """A message of the registry: stored with its key and parameters, rendered as text in the
+    recipient's language for the row and the email (English here, whoever caused it)."""
+    user = make.user(email="sri@example.com", name="Sri Rahayu", locale="en")
+    params = {"code": "MLP-20261205-000042", "store": "Keripik Sri", "buyer": "Budi Santoso",
+              "items": [["Keripik Tempe", 2], ["Sambal Bawang", 1], ["Kopi Dampit", 1]], "total": 52000,
+              "fulfilment": "pickup"}
+    notification = notifications.send(user.id, "order.new", params, link="/seller/pesanan/MLP-20261205-000042")
+    db.session.commit()
+
+    [row] = _rows()
+    assert (row.kind, row.message_key, row.params) == ("order.new", "order.new", params)
+    assert row.title == "New order MLP-20261205-000042: Rp52.000"
+    assert row.body == "Budi Santoso ordered Keripik Tempe × 2, Sambal Bawang × 1 and 1 other item (pickup)."
+    [message] = mail.messages
+    assert message["Subject"] == "[Malpro] New order MLP-20261205-000042: Rp52.000"
+    text = message.get_content()
+    assert "Hello Sri Rahayu," in text and "Budi Santoso ordered Keripik Tempe × 2" in text
+    assert notification.id == row.id
+
+    # Rendered again in whatever language is current when shown.
+    with force_locale("id"):
+        assert notifications.render(row) == (
+            "Pesanan baru MLP-20261205-000042: Rp52.000",
+            "Budi Santoso memesan Keripik Tempe × 2, Sambal Bawang × 1 dan 1 barang lain (ambil sendiri).")

@@ -3,7 +3,8 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import render_template
+from flask import g, render_template
+from flask_babel import refresh
 from flask_login import login_user
 
 from malpro.extensions import db
@@ -204,3 +205,92 @@ def test_csrf_is_required_when_enabled(csrf_app, client, people):
 
 def _csrf_token(response) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+
+# --- What a notification says, in the reader's language (issue 13.12) ------------------------
+
+def test_an_empty_page_says_only_that_there_are_none(client, auth, people):
+    auth.login("saya@example.com")
+    html = client.get("/notifikasi").get_data(as_text=True)
+    assert "Belum ada notifikasi." in html
+    assert "Semua notifikasi sudah dibaca." not in html and "Tandai semua" not in html
+
+
+def _sri_shop(make):
+    seller = make.user(email="sri@example.com", name="Sri Wahyuni")
+    buyer = make.user(email="budi@example.com", name="Budi Santoso", phone="6281298765432")
+    store = make.store(owner=seller, name="Keripik Sri Rasa", delivery_fee=7000)
+    chips = make.product(store=store, name="Keripik Tempe Pedas", price=15000, stock=20)
+    return seller, buyer, chips
+
+
+def test_notifications_say_what_happened_and_follow_the_readers_language(app, make):
+    from malpro.services import orders
+    from tests.order_helpers import place_order
+
+    seller, buyer, chips = _sri_shop(make)
+    order = place_order(buyer, (chips, 2))  # made while everybody reads Indonesian
+    orders.move(order.code, seller.id, "seller", "confirmed", "Dikirim sore ini")
+
+    seller_client, buyer_client = _Client(app, seller), _Client(app, buyer)
+    page = seller_client.get("/notifikasi")
+    assert f"Pesanan baru {order.code}: Rp37.000" in page
+    assert "Budi Santoso memesan Keripik Tempe Pedas × 2 (diantar (COD))." in page
+    page = buyer_client.get("/notifikasi")
+    assert f"Pesanan {order.code}: Diproses" in page
+    assert "Keripik Sri Rasa menerima pesanan Anda: Keripik Tempe Pedas × 2, total Rp37.000." in page
+    assert "Catatan: Dikirim sore ini" in page
+
+    # Both switch to English: the same notifications now read in English.
+    for client in (seller_client, buyer_client):
+        client.post("/bahasa", data={"lang": "en"})
+    page = seller_client.get("/notifikasi")
+    assert f"New order {order.code}: Rp37.000" in page
+    assert "Budi Santoso ordered Keripik Tempe Pedas × 2 (delivery (COD))." in page and "Pesanan baru" not in page
+    page = buyer_client.get("/notifikasi")
+    assert f"Order {order.code}: Processing" in page
+    assert "Keripik Sri Rasa accepted your order: Keripik Tempe Pedas × 2, total Rp37.000." in page
+    assert "Note: Dikirim sore ini" in page and "menerima" not in page
+
+
+class _Client:
+    """A signed-in test client. The test's app context is shared by every request, and
+    Flask-Login (g._login_user) and Flask-Babel keep the user and the language in it: forget
+    them before each request."""
+
+    def __init__(self, app, user):
+        from tests.factories import PASSWORD
+
+        self.client = app.test_client()
+        self.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+
+    def get(self, path: str) -> str:
+        g.pop("_login_user", None)
+        refresh()
+        response = self.client.get(path)
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    def post(self, path: str, data: dict) -> None:
+        g.pop("_login_user", None)
+        refresh()
+        assert self.client.post(path, data=data).status_code == 302
+
+
+def test_text_only_and_unknown_notifications_still_show_their_stored_text(client, auth, people):
+    _notify(people["me"], "Info lama tanpa kunci", body="Isi lama")
+    odd = notifications.notify(people["me"].id, "x", "Teks tersimpan", "Badan tersimpan", email=False)
+    odd.message_key, odd.params = "tidak.dikenal", {"a": 1}
+    db.session.commit()
+    auth.login("saya@example.com")
+    html = client.get("/notifikasi").get_data(as_text=True)
+    assert "Info lama tanpa kunci" in html and "Isi lama" in html
+    assert "Teks tersimpan" in html and "Badan tersimpan" in html
+
+
+def test_a_message_whose_parameters_no_longer_fit_falls_back_to_its_text(app, people):
+    notification = notifications.notify(people["me"].id, "order.new", "Teks cadangan", email=False)
+    notification.message_key, notification.params = "order.new", {"code": "MLP-20261201-000001"}
+    assert notifications.render(notification) == ("Teks cadangan", "")
+    with pytest.raises(KeyError):
+        notifications.send(people["me"].id, "tidak.ada", {})

@@ -93,3 +93,10 @@ def seed_qris_demo(buyer_email: str, demo_domain: str, log: Callable[[str], obje
     db.session.commit()
     log(f"Data demo QRIS: {len(stores)} toko dengan QRIS, {created} pesanan selesai.")
     return created
+
+
+def seed_qris(now, log: Callable[[str], object] = print) -> int:
+    """The hook seed_demo() calls (after stores, products and history)."""
+    from malpro.seed.common import BUYER_EMAIL, DEMO_DOMAIN
+
+    return seed_qris_demo(BUYER_EMAIL, DEMO_DOMAIN, log)
