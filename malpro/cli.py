@@ -10,6 +10,7 @@ from malpro.services.errors import DomainError
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(expire_unpaid_command)
     register_backup_commands(app)
     app.cli.add_command(remind_asn_command)
 
@@ -61,3 +62,13 @@ def remind_asn_command(day: str | None) -> None:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--date") from None
     sent = send_reminders(today)
     click.echo(f"Pengingat terkirim: {sent['employees']} pegawai, {sent['coordinators']} koordinator.")
+@click.command("expire-unpaid")
+@click.option("--hours", type=float, default=None,
+              help="Override QRIS_UNPAID_EXPIRY_HOURS (default 24).")
+@with_appcontext
+def expire_unpaid_command(hours: float | None) -> None:
+    """Cancel QRIS orders left unpaid too long, returning their stock (safe to run often)."""
+    from malpro.services.payments import expire_unpaid
+
+    codes = expire_unpaid(hours=hours)
+    click.echo(f"{len(codes)} pesanan QRIS dibatalkan karena belum dibayar." + (f" {', '.join(codes)}" if codes else ""))

@@ -60,6 +60,8 @@ class Config:
     MAX_UNPAID_ORDER_VALUE = 5_000_000
     MAX_UNPAID_ORDER_VALUE_TRUSTED = 15_000_000
     TRUSTED_BUYER_COMPLETED_ORDERS = 1
+    # A QRIS order left unpaid (not claimed) this long is cancelled by `flask expire-unpaid`.
+    QRIS_UNPAID_EXPIRY_HOURS = 24
     # Rupiah each city employee is asked to spend on local UMKM a month, until an admin sets it.
     ASN_MONTHLY_MINIMUM = 300_000
     API_TOKEN_DAYS = 30

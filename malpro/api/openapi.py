@@ -6,7 +6,7 @@ objects are closed (`additionalProperties: false`), so a field added to a serial
 here fails those tests. The reference page /api/v1/docs is rendered from this same dict."""
 from copy import deepcopy
 
-from malpro.models import ORDER_STATUSES, STORE_STATUSES
+from malpro.models import ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES, STORE_STATUSES
 from malpro.reference import categories, kecamatan_names
 from malpro.services.checkout import FULFILMENT_MODES
 from malpro.services.products import STATUSES as PRODUCT_FILTERS
@@ -107,7 +107,8 @@ STORE_PUBLIC = obj({
 STORE_OWNER = extend(STORE_PUBLIC, {
     "nib": STR, "phone": STR, "status": enum(STORE_STATUSES), "status_reason": nullable(STR),
     "submitted_at": DATETIME, "verified_at": nullable(DATETIME), "documents": array(ref("Document")),
-}, description="Toko milik sendiri (dan untuk admin): dengan NIB, nomor HP, status dan dokumen.")
+    "qris": nullable(ref("Qris")),
+}, description="Toko milik sendiri (dan untuk admin): dengan NIB, nomor HP, status, dokumen dan QRIS.")
 ORDER = obj({
     "code": {"type": "string", "examples": ["MLP-20261129-000123"]},
     "status": enum(ORDER_STATUSES), "status_label": STR, "fulfilment": enum(FULFILMENT_MODES),
@@ -117,8 +118,12 @@ ORDER = obj({
                         "quantity": {"type": "integer", "minimum": 1}, "subtotal": RUPIAH})),
     "subtotal": RUPIAH, "delivery_fee": RUPIAH, "total": RUPIAH,
     "address": nullable(ref("Address")),
-    "events": array(obj({"status": enum(ORDER_STATUSES), "at": DATETIME, "note": nullable(STR)})),
+    "events": array(obj({"status": enum(ORDER_STATUSES),
+                         "payment_status": enum(PAYMENT_STATUSES, description=(
+                             "Hanya pada peristiwa pembayaran (status pesanan tetap `status`).")),
+                         "at": DATETIME, "note": nullable(STR)}, required=["status", "at", "note"])),
     "cancel_reason": nullable(STR), "created_at": DATETIME,
+    "payment": ref("Payment"),
 }, description="Pesanan (satu per toko). `address` hanya untuk pesanan antar (COD); pesanan ambil sendiri "
                "diambil di alamat toko.")
 ADDRESS_PROPS = {"recipient": STR, "phone": STR, "street": STR, "kecamatan": STR, "kelurahan": STR,
@@ -211,7 +216,9 @@ SCHEMAS = {
     }),
     "Store": STORE_PUBLIC,
     "Cart": obj({"groups": array(obj({
-        "store": obj({"id": INT, "slug": STR, "name": STR, "fulfilment": ref("Fulfilment")}),
+        "store": obj({"id": INT, "slug": STR, "name": STR, "fulfilment": ref("Fulfilment"),
+                      "payment_methods": array(enum(PAYMENT_METHODS),
+                                               description="Cara bayar toko ini: qris hanya bila toko punya QRIS.")}),
         "items": array(obj({"product_id": INT, "name": STR, "price": RUPIAH,
                             "quantity": {"type": "integer", "minimum": 1}, "subtotal": RUPIAH,
                             "available": BOOL,
@@ -230,7 +237,27 @@ SCHEMAS = {
                        "description": "id toko → \"delivery\" atau \"pickup\"; boleh tidak diisi untuk toko "
                                       "yang hanya melayani satu cara."},
         "address": nullable(ref("AddressInput")),
+        "payment": {"type": "object", "additionalProperties": enum(PAYMENT_METHODS),
+                    "description": "id toko → \"cash\" (bawaan) atau \"qris\" (hanya toko yang punya QRIS; "
+                                   "selain itu 422 pada `payment.<id toko>`)."},
     }, required=[], description="`address` wajib bila ada toko dengan cara `delivery`; diabaikan untuk pickup."),
+    "Payment": obj({
+        "method": enum(PAYMENT_METHODS), "status": enum(PAYMENT_STATUSES), "amount": RUPIAH,
+        "merchant_name": nullable(STR),
+        "qris_payload": nullable({"type": "string", "description": (
+            "QRIS dinamis pesanan (QRIS statis toko dengan nominal pesanan, tag 54, dan kode pesanan sebagai "
+            "nomor tagihan); hanya untuk pesanan qris.")}),
+    }, description="Pembayaran: unpaid → claimed (pembeli) → paid (penjual); refund_due/refunded untuk "
+                   "pesanan lunas yang dibatalkan. Malpro tidak pernah menerima atau menyimpan uang."),
+    "Qris": obj({"merchant_name": STR, "nmid": STR, "city": STR}, description="Isi QRIS statis toko."),
+    "QrisInput": obj({"payload": {"type": "string", "maxLength": 512, "description": "Teks QRIS statis."}}),
+    "QrisUpload": {"type": "object", "required": ["image"], "additionalProperties": False,
+                   "properties": {"image": {"type": "string", "format": "binary",
+                                            "description": "Foto atau tangkapan layar QRIS (JPEG, PNG, WebP)."}}},
+    "ProofUpload": {"type": "object", "required": [], "additionalProperties": False,
+                    "properties": {"proof": {"type": "string", "format": "binary",
+                                             "description": "Tangkapan layar pembayaran (opsional)."}}},
+    "PaymentDecisionInput": obj({"received": BOOL}),
     "PlacedOrders": obj({"orders": array(ref("Order"))}),
     "Order": ORDER,
     "OrderPage": page_of("Order"),
@@ -280,6 +307,9 @@ SCHEMAS = {
         "by_category": array(obj({"slug": STR, "orders": INT, "gmv": RUPIAH})),
         "by_kecamatan": array(obj({"kecamatan": STR, "orders": INT, "gmv": RUPIAH})),
         "by_fulfilment": array(obj({"mode": enum(FULFILMENT_MODES), "orders": INT, "gmv": RUPIAH})),
+        "by_payment": array(obj({"method": enum(PAYMENT_METHODS), "orders": INT, "gmv": RUPIAH})),
+        "cashless_share": {"type": "number", "minimum": 0, "maximum": 1,
+                           "description": "Nilai pesanan QRIS / nilai semua pesanan selesai (0-1)."},
         "asn": obj({"monthly_minimum": RUPIAH, "by_opd": array(obj({
             "opd_code": STR, "name": STR, "employees": INT, "reached_minimum": INT, "spent": RUPIAH,
             "spent_outside": RUPIAH}))}),
@@ -398,8 +428,12 @@ def _op(op_id: str, tag: str, summary: str, ok: tuple, *, auth: str | None = Non
     text = " ".join(filter(None, [description, who.get(auth)]))
     if text:
         operation["description"] = text
-    if isinstance(body, tuple):
-        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": ref(body[1])}}}
+    if isinstance(body, tuple) and body[0] == "multipart_or_json":
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": ref(body[1])},
+                                                                  JSON: {"schema": ref(body[2])}}}
+    elif isinstance(body, tuple):
+        operation["requestBody"] = {"required": body[1] != "ProofUpload",
+                                    "content": {"multipart/form-data": {"schema": ref(body[1])}}}
     elif body is not None:
         operation["requestBody"] = {"required": body not in ("CancelInput",),
                                     "content": {JSON: {"schema": ref(body)}}}
@@ -524,7 +558,26 @@ PATHS = {
                                            description="Hanya pesanan `completed` (selain itu 409), sekali per "
                                                        "produk (lagi: 409). Pemilik toko tidak bisa mengulas "
                                                        "produk tokonya sendiri (403).")},
+    "/orders/{code}/payment-claim": {"post": _op(
+        "claim_payment", "Keranjang & pesanan", "Saya sudah bayar (QRIS)",
+        (200, "Order", "Pesanan dengan `payment.status: claimed`."), auth="user", params=("OrderCode",),
+        body=("multipart", "ProofUpload"), errors=(404, 409, 422),
+        description="Pesanan qris yang `unpaid`; selain itu 409. `proof` opsional (gambar, hanya untuk pembeli, "
+                    "penjual pesanan itu dan admin).")},
     # Seller
+    "/seller/store/qris": {
+        "put": _op("put_store_qris", "Penjual", "Pasang atau ganti QRIS toko", (200, "Qris", "QRIS tersimpan."),
+                   auth="seller", body=("multipart_or_json", "QrisUpload", "QrisInput"), errors=(422,),
+                   description="multipart `image` atau JSON `{payload}`. Harus QRIS statis yang valid (CRC, "
+                               "ID.CO.QRIS.WWW, 360, ID); selain itu 422 dengan alasannya di `fields`. Setiap "
+                               "perubahan tercatat dan pemilik toko diberi tahu."),
+        "delete": _op("delete_store_qris", "Penjual", "Hapus QRIS toko", (204, None, "QRIS dihapus."),
+                      auth="seller", errors=(404,), description="Toko tanpa QRIS: 404."),
+    },
+    "/seller/orders/{code}/payment": {"post": _op(
+        "decide_payment", "Penjual", "Pembayaran diterima / belum diterima", (200, "SellerOrder", "Pesanan."),
+        auth="seller", params=("OrderCode",), body="PaymentDecisionInput", errors=(404, 409, 422),
+        description="Hanya pesanan qris yang `claimed` (selain itu 409): true → paid, false → unpaid.")},
     "/seller/store": {
         "post": _op("apply_store", "Penjual", "Ajukan toko", (201, "OwnStore", "Pengajuan dibuat, status pending."),
                     auth="user", body="StoreApplicationInput", errors=(409, 422),

@@ -7,7 +7,7 @@ from malpro.api.auth import api_user, token_required
 from malpro.api.inputs import BadRequestError, check_object, choice_arg, is_int, json_body, paginated, raw_json
 from malpro.api.serializers import cart_json, order_json
 from malpro.extensions import limiter
-from malpro.services import cart, checkout, orders
+from malpro.services import cart, checkout, orders, payments
 
 ADDRESS_FIELDS = {"recipient": str, "phone": str, "street": str, "kecamatan": str, "kelurahan": str,
                   "notes": (str, type(None))}
@@ -54,13 +54,16 @@ def _store_id(key: str) -> int | None:
 @token_required()
 def place_orders():
     body = json_body({"store_ids": (list, type(None)), "fulfilment": (dict, type(None)),
-                      "address": (dict, type(None))})
+                      "address": (dict, type(None)), "payment": (dict, type(None))})
     store_ids = body.get("store_ids")
     if store_ids is not None and not all(is_int(s) for s in store_ids):
         raise BadRequestError(fields={"store_ids": _("Harus daftar id toko (bilangan bulat).")})
     fulfilment = body.get("fulfilment") or {}
     bad = {f"fulfilment.{key}": _("Kunci harus id toko, nilainya \"delivery\" atau \"pickup\".")
            for key, mode in fulfilment.items() if _store_id(key) is None or not isinstance(mode, str)}
+    payment = body.get("payment") or {}
+    bad |= {f"payment.{key}": _("Kunci harus id toko, nilainya \"cash\" atau \"qris\".")
+            for key, method in payment.items() if _store_id(key) is None or not isinstance(method, str)}
     if bad:
         raise BadRequestError(fields=bad)
     address = body.get("address")
@@ -71,7 +74,8 @@ def place_orders():
         raise BadRequestError(fields={"Idempotency-Key": _("Maksimal %(n)d karakter.", n=MAX_IDEMPOTENCY_KEY)})
     placed = checkout.place_orders(g.api_user_id, key or checkout.new_checkout_key(),
                                    {_store_id(k): v for k, v in fulfilment.items()},
-                                   address=address, store_ids=store_ids)
+                                   address=address, store_ids=store_ids,
+                                   payment={_store_id(k): v for k, v in payment.items()})
     return jsonify(orders=[order_json(order) for order in placed]), 201
 
 
@@ -107,3 +111,11 @@ def add_reviews(code: str):
         check_object(review, REVIEW_FIELDS, required=("product_id", "rating"), prefix=f"{i}.")
     written = orders.add_reviews(code, g.api_user_id, body)
     return jsonify([{"product_id": r.product_id, "rating": r.rating, "comment": r.comment} for r in written]), 201
+
+
+@bp.post("/orders/<code>/payment-claim")
+@token_required()
+def claim_payment(code: str):
+    """The buyer paid the order's QRIS; an optional multipart `proof` screenshot."""
+    proof = request.files.get("proof") if request.mimetype == "multipart/form-data" else None
+    return jsonify(order_json(payments.claim(code, g.api_user_id, proof)))

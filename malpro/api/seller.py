@@ -10,7 +10,7 @@ from malpro.api.inputs import BadRequestError, choice_arg, json_body, paginated
 from malpro.api.serializers import document_json, image_json, own_product, seller_order_json, store_owner
 from malpro.downloads import document_response
 from malpro.models import Order, Product
-from malpro.services import documents, orders, products, verification
+from malpro.services import documents, orders, payments, products, verification
 from malpro.services.errors import ValidationError
 
 STORE_FIELDS = {"name": str, "nib": str, "phone": str, "address": str, "kecamatan": str, "kelurahan": str,
@@ -140,3 +140,35 @@ def list_store_orders():
 def move_store_order(code: str):
     body = json_body({"status": str, "note": (str, type(None))}, required=("status",))
     return jsonify(seller_order_json(orders.move(code, g.api_user_id, "seller", body["status"], body.get("note"))))
+
+
+@bp.post("/seller/orders/<code>/payment")
+@token_required("seller")
+def decide_payment(code: str):
+    body = json_body({"received": bool}, required=("received",))
+    return jsonify(seller_order_json(payments.decide(code, g.api_user_id, body["received"])))
+
+
+# --- The store's QRIS ---------------------------------------------------------------------
+
+@bp.put("/seller/store/qris")
+@token_required("seller")
+def put_store_qris():
+    """Multipart `image` (a photo or screenshot) or JSON `{"payload": "..."}`."""
+    if request.mimetype == "multipart/form-data":
+        image = request.files.get("image")
+        if image is None or not image.filename:
+            raise ValidationError(fields={"image": _("Pilih gambar QRIS untuk diunggah.")})
+        parsed = payments.set_store_qris(g.api_user_id, image=image, remote_addr=request.remote_addr, field="image")
+    else:
+        body = json_body({"payload": str}, required=("payload",))
+        parsed = payments.set_store_qris(g.api_user_id, body["payload"], remote_addr=request.remote_addr,
+                                         field="payload")
+    return jsonify({"merchant_name": parsed.merchant_name, "nmid": parsed.nmid, "city": parsed.city})
+
+
+@bp.delete("/seller/store/qris")
+@token_required("seller")
+def delete_store_qris():
+    payments.remove_store_qris(g.api_user_id, remote_addr=request.remote_addr)
+    return Response(status=204)

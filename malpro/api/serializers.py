@@ -8,6 +8,7 @@ from malpro.formatting import iso
 from malpro.models import average_rating
 from malpro.services.asn import profile_json
 from malpro.services.orders import status_label
+from malpro.services.payments import payment_json
 from malpro.services.validation import whatsapp_url
 
 
@@ -102,12 +103,19 @@ def document_json(document) -> dict:
             "size": document.size, "url": url_for("api.get_document", document_id=document.id, _external=True)}
 
 
+def qris_json(store) -> dict | None:
+    """The store's QRIS as its owner (and admins) see it, or None."""
+    if not store.qris_payload:
+        return None
+    return {"merchant_name": store.qris_merchant_name, "nmid": store.qris_nmid, "city": store.qris_city}
+
+
 def store_owner(store) -> dict:
     """The owner's (and admins') view: the application with NIB, phone, status and documents."""
     body = store_public(store, verified=store.status == "verified")
     body.update(nib=store.nib, phone=store.phone, status=store.status, status_reason=store.status_reason,
                 submitted_at=iso(store.submitted_at), verified_at=iso(store.verified_at),
-                documents=[document_json(d) for d in store.documents])
+                documents=[document_json(d) for d in store.documents], qris=qris_json(store))
     return body
 
 
@@ -121,7 +129,8 @@ def cart_json(cart) -> dict:
     return {
         "groups": [{
             "store": {"id": group.store.id, "slug": group.store.slug, "name": group.store.name,
-                      "fulfilment": fulfilment_json(group.store)},
+                      "fulfilment": fulfilment_json(group.store),
+                      "payment_methods": ["cash", "qris"] if group.store.qris_payload else ["cash"]},
             "items": [{"product_id": line.product.id, "name": line.product.name, "price": line.product.price,
                        "quantity": line.quantity, "subtotal": line.subtotal,
                        "available": line.available and group.problem is None,
@@ -130,6 +139,14 @@ def cart_json(cart) -> dict:
         } for group in cart.groups],
         "total": cart.total,
     }
+
+
+def _event_json(event) -> dict:
+    """A timeline entry; a payment event also says the payment state it moved to."""
+    body = {"status": event.status, "at": iso(event.created_at), "note": event.note}
+    if event.payment_status:
+        body["payment_status"] = event.payment_status
+    return body
 
 
 def order_json(order) -> dict:
@@ -150,9 +167,11 @@ def order_json(order) -> dict:
                    "subtotal": i.subtotal} for i in order.items],
         "subtotal": order.subtotal, "delivery_fee": order.delivery_fee, "total": order.total,
         "address": address,
-        "events": [{"status": e.status, "at": iso(e.created_at), "note": e.note} for e in order.events],
+        "events": [_event_json(e) for e in order.events],
         "cancel_reason": order.cancel_reason,
         "created_at": iso(order.created_at),
+        # Its buyer and its seller are the only callers who see an order (API.md).
+        "payment": payment_json(order),
     }
 
 

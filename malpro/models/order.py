@@ -13,6 +13,8 @@ from malpro.models.user import User
 
 ORDER_STATUSES = ("pending", "confirmed", "shipped", "ready", "completed", "cancelled")
 FINAL_STATUSES = ("completed", "cancelled")
+PAYMENT_METHODS = ("cash", "qris")
+PAYMENT_STATUSES = ("unpaid", "claimed", "paid", "refund_due", "refunded")
 
 
 class Checkout(Base):
@@ -43,7 +45,11 @@ class Order(Base):
         # Programme reports (migration 0003): each period query reads one of these two ranges and
         # nothing else, so SQLite and PostgreSQL answer from the index alone.
         Index("ix_orders_created_report", "created_at", "status", "fulfilment", "store_id"),
-        Index("ix_orders_completed_report", "completed_at", "store_id", "buyer_id", "fulfilment", "total"),
+        # payment_method added by migration 0012 (the cashless share reads it from the index too).
+        Index("ix_orders_completed_report", "completed_at", "store_id", "buyer_id", "fulfilment", "total",
+              "payment_method"),
+        # `expire-unpaid` reads unpaid QRIS orders by age (migration 0012).
+        Index("ix_orders_payment_expiry", "payment_method", "payment_status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +73,18 @@ class Order(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     paid_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    # Payment (DOMAIN.md "Payment"): cash (COD / at pickup) or the store's QRIS. Malpro never
+    # holds money; it records who said what: unpaid -> claimed (buyer) -> paid (seller), and
+    # refund_due -> refunded for a paid order that was cancelled.
+    payment_method: Mapped[str] = mapped_column(String(5), default="cash")
+    payment_status: Mapped[str] = mapped_column(String(10), default="unpaid")
+    # The order's dynamic QRIS and merchant name as made at checkout (a later change of the
+    # store's QRIS does not redirect a placed order's payment).
+    qris_payload: Mapped[Optional[str]] = mapped_column(String(600))
+    qris_merchant_name: Mapped[Optional[str]] = mapped_column(String(100))
+    payment_claimed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    # The buyer's screenshot of the payment (private: services.payments.proof_for).
+    payment_proof_path: Mapped[Optional[str]] = mapped_column(String(255))
     # When the order reached `completed`: the date GMV is counted on.
     completed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 
@@ -83,6 +101,10 @@ class Order(Base):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    @property
+    def is_qris(self) -> bool:
+        return self.payment_method == "qris"
 
 
 class OrderItem(Base):
@@ -116,6 +138,8 @@ class OrderEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(10))
+    # Set on a payment event (the order's status stays `status`): claimed, paid, unpaid, ...
+    payment_status: Mapped[Optional[str]] = mapped_column(String(10))
     actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[Optional[str]] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

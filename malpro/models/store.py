@@ -54,6 +54,13 @@ class Store(Base):
     # chosen by the seller and "pending" until an admin accepts it.
     mentor_opd_id: Mapped[Optional[int]] = mapped_column(ForeignKey("opds.id"), index=True)
     mentor_status: Mapped[Optional[str]] = mapped_column(String(10))
+    # The store's own static QRIS (services.qris checked it) and what it says, shown to the
+    # seller to confirm and to buyers on each QRIS order; every change is in qris_changes.
+    qris_payload: Mapped[Optional[str]] = mapped_column(String(512))
+    qris_merchant_name: Mapped[Optional[str]] = mapped_column(String(100))
+    qris_nmid: Mapped[Optional[str]] = mapped_column(String(40))
+    qris_city: Mapped[Optional[str]] = mapped_column(String(40))
+    qris_updated_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 
     # Denormalised from reviews so listings can show and sort by rating without aggregates.
     rating_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -68,9 +75,17 @@ class Store(Base):
         back_populates="store", order_by="StoreDecision.id", cascade="all, delete-orphan"
     )
 
+    qris_changes: Mapped[list["StoreQrisChange"]] = relationship(
+        back_populates="store", order_by="StoreQrisChange.id", cascade="all, delete-orphan"
+    )
+
     @property
     def is_verified(self) -> bool:
         return self.status == "verified"
+
+    @property
+    def has_qris(self) -> bool:
+        return bool(self.qris_payload)
 
 
 class StoreDocument(Base):
@@ -105,4 +120,25 @@ class StoreDecision(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     store: Mapped[Store] = relationship(back_populates="decisions")
+    actor: Mapped[Optional[User]] = relationship()
+
+
+class StoreQrisChange(Base):
+    """One addition, change or removal of a store's QRIS: a swapped QRIS is how a stolen
+    account steals payments, so every change is kept (with the payload) for admins to see."""
+
+    __tablename__ = "store_qris_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(10))  # added, changed, removed
+    merchant_name: Mapped[Optional[str]] = mapped_column(String(100))
+    nmid: Mapped[Optional[str]] = mapped_column(String(40))
+    city: Mapped[Optional[str]] = mapped_column(String(40))
+    payload: Mapped[Optional[str]] = mapped_column(String(512))
+    remote_addr: Mapped[Optional[str]] = mapped_column(String(45))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    store: Mapped[Store] = relationship(back_populates="qris_changes")
     actor: Mapped[Optional[User]] = relationship()

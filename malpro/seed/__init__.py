@@ -46,6 +46,7 @@ from malpro.seed.common import (
 )
 from malpro.seed.history import seed_history
 from malpro.seed.programme import seed_programme
+from malpro.seed.qris import seed_qris
 from malpro.seed.stores import create_stores
 
 __all__ = ["ADMIN_EMAIL", "ADMIN_PASSWORD", "BUYER_EMAIL", "DEMO_DOMAIN", "DEMO_PASSWORD", "seed_demo",
@@ -71,6 +72,7 @@ def seed_demo(stores: int = 40, products: int = 400, log: Callable[[str], object
     # must be idempotent (a second run changes nothing) and take (now, log).
     # e.g.   from malpro.seed.qris import seed_qris; seed_qris(now, log)
     seed_programme(admin.id, log)
+    seed_qris(now, log)
 
     totals = demo_totals()
     log(f"Data demo: {created_stores} toko, {created_products} produk dan {created_orders} pesanan baru "

@@ -22,7 +22,7 @@ from malpro.extensions import db
 from malpro.formatting import rupiah, to_wib
 from malpro.models import Address, CartItem, Checkout, Order, OrderEvent, OrderItem, Product, User, utcnow
 from malpro.reference import regions
-from malpro.services import notifications
+from malpro.services import notifications, payments
 from malpro.services.cart import get_cart, limit_message, line_problem, own_store_message, store_problem
 from malpro.services.errors import (
     ForbiddenError,
@@ -233,11 +233,13 @@ def new_checkout_key() -> str:
 
 
 def place_orders(buyer_id: int, key: str, fulfilment: dict, address: dict | None = None,
-                 store_ids: list[int] | None = None, save_address: bool = False) -> list[Order]:
+                 store_ids: list[int] | None = None, save_address: bool = False,
+                 payment: dict | None = None) -> list[Order]:
     """Place one order per chosen store of the buyer's cart.
 
     `fulfilment` maps store id -> "delivery" or "pickup"; `address` is required when any
     chosen mode is delivery and ignored for pickup orders (their address is the store's).
+    `payment` maps store id -> "cash" (default) or "qris" (services.payments).
     The same `key` again returns the orders already placed and takes no more stock. New
     orders come back loaded (items, events, store), ready to be shown without a query.
 
@@ -251,9 +253,11 @@ def place_orders(buyer_id: int, key: str, fulfilment: dict, address: dict | None
     if existing is not None:
         return existing
     groups, modes, delivery, sellers = _read_cart(buyer_id, fulfilment, address, store_ids)
+    methods = payments.choose_methods(groups, payment)
     immediate_transaction(db.session, keep_loaded=True)
     try:
         orders = _write(buyer_id, key, groups, modes, delivery, save_address, sellers)
+        _set_payment(orders, methods)
         commit_keeping_loaded(db.session)
     except IntegrityError:
         # The key was committed by a concurrent request in the meantime (a double click):
@@ -325,6 +329,15 @@ def _write(buyer_id, key, groups, modes, delivery, save_address, sellers) -> lis
         _remember_address(buyer_id, delivery, now)
     _notify_sellers(orders, sellers)
     return orders
+
+
+def _set_payment(orders: list[Order], methods: dict[int, str]) -> None:
+    """Each order's payment method; a QRIS order gets its dynamic QRIS (the order total, the
+    code as bill number), made now so a later change of the store's QRIS cannot redirect it."""
+    for order in orders:
+        order.payment_method, order.payment_status = methods.get(order.store.id, "cash"), "unpaid"
+        if order.payment_method == "qris":
+            order.qris_payload, order.qris_merchant_name = payments.order_qris(order.store, order.total, order.code)
 
 
 def _notify_sellers(orders: list[Order], sellers: dict) -> None:

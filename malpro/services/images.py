@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 # The public media folders (served by shop.uploaded_file); documents never go through here.
 FOLDERS = ("products", "logos")
 # Private folders: written by the same pipeline, served only by views that check who asks
-# (photos of purchases outside Malpro). Neither shop.uploaded_file nor nginx serves them.
-PRIVATE_FOLDERS = ("purchases",)
+# (photos of purchases outside Malpro; payment proofs, to the order's buyer and seller and
+# admins: services.payments). Neither shop.uploaded_file nor nginx serves them.
+PRIVATE_FOLDERS = ("purchases", "proofs")
 # Pillow identifies the format from the bytes; only these decoders are even tried.
 FORMATS = ("JPEG", "PNG", "WEBP")
 # Phone cameras save 12 MP photos by default (4000 x 3000); 24 MP leaves room for the larger

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from malpro.database import immediate_transaction
 from malpro.extensions import db
 from malpro.models import Order, OrderEvent, OrderItem, Product, Review, Store, utcnow
-from malpro.services import notifications
+from malpro.services import notifications, payments
 from malpro.services.errors import ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError
 
 STATUS_LABELS = {
@@ -47,7 +47,10 @@ def status_label(status: str) -> str:
 
 
 def allowed_moves(order: Order, role: str) -> list[str]:
-    return [to for to in MOVES.get((order.status, role), ()) if MODE_ONLY.get(to, order.fulfilment) == order.fulfilment]
+    """The moves the table allows now; a QRIS order moves on to shipped, ready or completed
+    only once paid (services.payments)."""
+    return [to for to in MOVES.get((order.status, role), ())
+            if MODE_ONLY.get(to, order.fulfilment) == order.fulfilment and not payments.unpaid_refusal(order, to)]
 
 
 def reason_required(role: str, to_status: str) -> bool:
@@ -112,6 +115,9 @@ def move(code: str, actor_id: int, role: str, to_status: str, note: str | None =
         note = (note or "").strip() or None
         if to_status not in STATUS_LABELS:
             raise ValidationError(fields={"status": _("Status tidak dikenal.")})
+        unpaid = payments.unpaid_refusal(order, to_status) if to_status in MOVES.get((order.status, role), ()) else None
+        if unpaid:
+            raise ConflictError(unpaid)
         if to_status not in allowed_moves(order, role):
             raise ConflictError(_("Pesanan berstatus “%(status)s” tidak dapat diubah menjadi “%(to)s”.",
                                   status=status_label(order.status), to=status_label(to_status)))
@@ -126,7 +132,8 @@ def move(code: str, actor_id: int, role: str, to_status: str, note: str | None =
     now = utcnow()
     values = {"status": to_status, "updated_at": now}
     if to_status == "completed":
-        values.update(completed_at=now, paid_at=now)  # COD and pickup are paid in cash on completion
+        values["completed_at"] = now
+    values.update(payments.on_status_change(order, to_status, now))
     if to_status == "cancelled":
         values["cancel_reason"] = note
     moved = db.session.execute(
@@ -137,7 +144,7 @@ def move(code: str, actor_id: int, role: str, to_status: str, note: str | None =
         db.session.rollback()
         raise ConflictError(_("Pesanan ini baru saja diubah. Muat ulang halaman."))
     if to_status == "cancelled":
-        _return_stock(order)
+        return_stock(order)
     if to_status == "completed":
         _count_sold(order)
     db.session.add(OrderEvent(order_id=order.id, status=to_status, actor_id=actor_id, note=note, created_at=now))
@@ -147,7 +154,7 @@ def move(code: str, actor_id: int, role: str, to_status: str, note: str | None =
     return order_for_seller(code, actor_id) if role == "seller" else order_for_buyer(code, actor_id)
 
 
-def _return_stock(order: Order) -> None:
+def return_stock(order: Order) -> None:
     for item in order.items:
         if item.product_id is not None:
             db.session.execute(

@@ -31,7 +31,8 @@ def completed_in(bounds):
 def _malpro_spending(period: Period):
     """Per buyer: orders completed in the period and their total (a subquery)."""
     return (select(Order.buyer_id.label("buyer_id"), func.count().label("orders"),
-                   func.sum(Order.total).label("spent"))
+                   func.sum(Order.total).label("spent"),
+                   func.sum(case((Order.payment_method == "qris", Order.total), else_=0)).label("spent_qris"))
             .where(completed_in(period.bounds)).group_by(Order.buyer_id).subquery())
 
 
@@ -62,6 +63,7 @@ def asn_participation(period: Period, sort: str = "code", descending: bool = Fal
                     func.coalesce(func.sum(case((spent + spent_outside >= minimum, 1), else_=0)), 0).label("reached"),
                     func.coalesce(func.sum(spent), 0).label("spent"),
                     func.coalesce(func.sum(spent_outside), 0).label("spent_outside"),
+                    func.coalesce(func.sum(malpro.c.spent_qris), 0).label("spent_qris"),
                     func.coalesce(func.sum(case((confirmed.c.kind == "asn", 1), else_=0)), 0).label("asn"))
              .select_from(Opd)
              .outerjoin(confirmed, confirmed.c.opd_id == Opd.id)
@@ -79,8 +81,14 @@ def asn_participation(period: Period, sort: str = "code", descending: bool = Fal
                        "reached_minimum": int(r.reached),
                        "share": (int(r.reached) / r.employees) if r.employees else 0.0,
                        "spent": int(r.spent), "spent_outside": int(r.spent_outside),
-                       "spent_total": int(r.spent) + int(r.spent_outside)})
+                       "spent_total": int(r.spent) + int(r.spent_outside), "spent_qris": int(r.spent_qris),
+                       "cashless_share": cashless_share(int(r.spent_qris), int(r.spent))})
     return sort_participation(result, sort, descending)
+
+
+def cashless_share(qris_gmv: int, gmv: int) -> float:
+    """QRIS value / all completed value (0-1; 0 when nothing was completed)."""
+    return round(qris_gmv / gmv, 4) if gmv else 0.0
 
 
 def sort_participation(rows: list[dict], sort: str, descending: bool) -> list[dict]:
@@ -98,7 +106,9 @@ def asn_totals(rows: list[dict]) -> dict:
     employees = sum(r["employees"] for r in rows)
     reached = sum(r["reached_minimum"] for r in rows)
     return {"employees": employees, "reached_minimum": reached, "share": reached / employees if employees else 0.0,
-            "spent": sum(r["spent"] for r in rows), "spent_outside": sum(r["spent_outside"] for r in rows)}
+            "spent": sum(r["spent"] for r in rows), "spent_outside": sum(r["spent_outside"] for r in rows),
+            "spent_qris": sum(r.get("spent_qris", 0) for r in rows),
+            "cashless_share": cashless_share(sum(r.get("spent_qris", 0) for r in rows), sum(r["spent"] for r in rows))}
 
 
 def opd_employees(opd_id: int | None, period: Period, minimum: int | None = None,

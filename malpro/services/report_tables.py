@@ -131,11 +131,15 @@ def dashboard_tables(dashboard: reports.Dashboard, category_names: dict[str, str
             [_("UMKM dengan penjualan selesai"), stores["with_sales"]],
             [_("Pesanan masuk"), orders["total"]],
             [_("GMV (Rp, pesanan selesai)"), summary["gmv"]],
+            [_("Porsi nontunai (QRIS, %)"), _percent(sum(r["gmv"] for r in summary["by_payment"]
+                                                        if r["method"] == "qris"), summary["gmv"])],
         ]),
         Table("status", _("Pesanan per status"), [_("Status"), _("Kode"), _("Pesanan")],
               [[status_label(s), s, n] for s, n in orders["by_status"].items()]),
-        Table("bulanan", _("Per bulan"), [_("Bulan"), _("Pesanan masuk"), _("Pesanan selesai"), _("GMV (Rp)")],
-              [[m["month"], m["orders"], m["completed"], m["gmv"]] for m in dashboard.series]),
+        Table("bulanan", _("Per bulan"), [_("Bulan"), _("Pesanan masuk"), _("Pesanan selesai"), _("GMV (Rp)"),
+                                          _("GMV QRIS (Rp)"), _("Porsi nontunai (%)")],
+              [[m["month"], m["orders"], m["completed"], m["gmv"], m["qris_gmv"], _percent(m["qris_gmv"], m["gmv"])]
+               for m in dashboard.series]),
         Table("kategori", _("Per kategori"), [_("Kategori"), _("Slug"), _("Pesanan selesai"), _("GMV (Rp)")],
               [[category_names.get(r["slug"], r["slug"]), r["slug"], r["orders"], r["gmv"]]
                for r in summary["by_category"]]),
@@ -143,6 +147,9 @@ def dashboard_tables(dashboard: reports.Dashboard, category_names: dict[str, str
               [[r["kecamatan"], r["orders"], r["gmv"]] for r in summary["by_kecamatan"]]),
         Table("pemenuhan", _("Per cara pemenuhan"), [_("Cara"), _("Kode"), _("Pesanan selesai"), _("GMV (Rp)")],
               [[fulfilment_label(r["mode"]), r["mode"], r["orders"], r["gmv"]] for r in summary["by_fulfilment"]]),
+        Table("pembayaran", _("Per cara bayar"), [_("Cara bayar"), _("Kode"), _("Pesanan selesai"), _("GMV (Rp)")],
+              [[payment_method_label(r["method"]), r["method"], r["orders"], r["gmv"]]
+               for r in summary["by_payment"]]),
         Table("toko-teratas", _("Toko teratas"), [_("Peringkat"), _("Toko"), _("Kecamatan"), _("Pesanan selesai"),
                                                   _("GMV (Rp)")],
               [[i, s["name"], s["kecamatan"], s["orders"], s["gmv"]]
@@ -159,6 +166,12 @@ def dashboard_tables(dashboard: reports.Dashboard, category_names: dict[str, str
     return {t.slug: t for t in tables}
 
 
+def payment_method_label(method: str) -> str:
+    from malpro.services.payments import method_label
+
+    return method_label(method)
+
+
 def fulfilment_label(mode: str) -> str:
     return _("Antar (COD)") if mode == "delivery" else _("Ambil sendiri")
 
@@ -170,9 +183,10 @@ def participation_table(rows: list[dict], minimum: int) -> Table:
     return Table("partisipasi-asn", _("Partisipasi ASN"), [
         _("Kode OPD"), _("OPD"), _("Pegawai terdaftar"), _("ASN"), _("Non-ASN"),
         _("Capai minimum (Rp%(n)s)", n=f"{minimum:,}".replace(",", ".")), _("Persentase (%)"),
-        _("Belanja di Malpro (Rp)"), _("Belanja luar Malpro (Rp)")],
+        _("Belanja di Malpro (Rp)"), _("Belanja luar Malpro (Rp)"), _("Belanja QRIS (Rp)"), _("Porsi nontunai (%)")],
         [[r["opd_code"], r["name"], r["employees"], r["asn"], r["non_asn"], r["reached_minimum"],
-          _percent(r["reached_minimum"], r["employees"]), r["spent"], r["spent_outside"]] for r in rows])
+          _percent(r["reached_minimum"], r["employees"]), r["spent"], r["spent_outside"], r["spent_qris"],
+          _percent(r["spent_qris"], r["spent"])] for r in rows])
 
 
 def opd_employees_table(opd_code: str, rows: list[dict], status_label=None) -> Table:
@@ -232,8 +246,10 @@ def transparency_tables(figures: reports.Transparency, category_names: dict[str,
               [[r["kecamatan"], r["stores"]] for r in figures.by_kecamatan]),
         Table("umkm-kategori", _("UMKM per kategori"), [_("Kategori"), _("UMKM terverifikasi")],
               [[category_names.get(r["slug"], r["name"]), r["stores"]] for r in figures.by_category]),
-        Table("transaksi-bulanan", _("Transaksi per bulan"), [_("Bulan"), _("Pesanan selesai"), _("Nilai (Rp)")],
-              [[m["month"], m["completed"], m["gmv"]] for m in figures.series]),
+        Table("transaksi-bulanan", _("Transaksi per bulan"), [_("Bulan"), _("Pesanan selesai"), _("Nilai (Rp)"),
+                                                             _("Nilai QRIS (Rp)"), _("Porsi nontunai (%)")],
+              [[m["month"], m["completed"], m["gmv"], m["qris_gmv"], _percent(m["qris_gmv"], m["gmv"])]
+               for m in figures.series]),
     ]
     return {t.slug: t for t in tables}
 

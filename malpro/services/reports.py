@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable
 
-from sqlalchemy import distinct, func, literal, select, union_all
+from sqlalchemy import case, distinct, func, literal, select, union_all
 
 from malpro.extensions import db
 from malpro.models import (
+    PAYMENT_METHODS,
     STORE_STATUSES,
     Category,
     Order,
@@ -48,6 +49,7 @@ from malpro.services.participation import (  # noqa: F401 (re-exported for the r
     asn_participation,
     asn_totals,
     buyer_spending,
+    cashless_share,
     completed_in,
     opd_employees,
     sort_participation,
@@ -98,11 +100,17 @@ def period_summary(period: Period) -> dict:
                          for kec in _kecamatan_order({row.kecamatan for row in sales})],
         "by_fulfilment": [{"mode": mode, **_fold(sales, lambda row, m=mode: row.fulfilment == m)}
                           for mode in FULFILMENT_MODES],
+        "by_payment": [{"method": method, **_fold(sales, lambda row, m=method: row.payment_method == m)}
+                       for method in PAYMENT_METHODS],
+        "cashless_share": cashless_share(sum(row.gmv for row in sales if row.payment_method == "qris"),
+                                         sum(row.gmv for row in sales)),
         "asn": {"monthly_minimum": get_monthly_minimum(), "by_opd": [
             {key: row[key] for key in ("opd_code", "name", "employees", "reached_minimum", "spent", "spent_outside")}
             for row in asn_participation(period)
         ]},
     }
+
+
 
 
 def _fold(sales: list, keep) -> dict:
@@ -124,23 +132,27 @@ def _placed_by_status(bounds) -> dict[str, int]:
 
 
 def _sales(bounds) -> list:
-    """Orders completed in the period by store kecamatan and fulfilment mode: rows
-    (kecamatan, fulfilment, orders, gmv). Grouped per store first, so the stores table is
-    joined once per store, not once per order."""
-    per_store = (select(Order.store_id, Order.fulfilment, func.count().label("orders"),
+    """Orders completed in the period by store kecamatan, fulfilment mode and payment method:
+    rows (kecamatan, fulfilment, payment_method, orders, gmv). Grouped per store first, so the
+    stores table is joined once per store, not once per order."""
+    per_store = (select(Order.store_id, Order.fulfilment, Order.payment_method, func.count().label("orders"),
                         func.sum(Order.total).label("gmv"))
-                 .where(completed_in(bounds)).group_by(Order.store_id, Order.fulfilment).subquery())
+                 .where(completed_in(bounds))
+                 .group_by(Order.store_id, Order.fulfilment, Order.payment_method).subquery())
     rows = db.session.execute(
-        select(Store.kecamatan, per_store.c.fulfilment, func.sum(per_store.c.orders), func.sum(per_store.c.gmv))
+        select(Store.kecamatan, per_store.c.fulfilment, per_store.c.payment_method, func.sum(per_store.c.orders),
+               func.sum(per_store.c.gmv))
         .join(Store, Store.id == per_store.c.store_id)
-        .group_by(Store.kecamatan, per_store.c.fulfilment)).all()
-    return [_SalesRow(kecamatan, mode, int(orders), int(gmv)) for kecamatan, mode, orders, gmv in rows]
+        .group_by(Store.kecamatan, per_store.c.fulfilment, per_store.c.payment_method)).all()
+    return [_SalesRow(kecamatan, mode, method, int(orders), int(gmv))
+            for kecamatan, mode, method, orders, gmv in rows]
 
 
 @dataclass(frozen=True)
 class _SalesRow:
     kecamatan: str
     fulfilment: str
+    payment_method: str
     orders: int
     gmv: int
 
@@ -202,12 +214,18 @@ def monthly_series(first: date, last: date) -> list[dict]:
     placed = dict(db.session.execute(union_all(*(
         select(literal(i).label("i"), func.count()).select_from(Order).where(in_bounds(Order.created_at, bounds))
         for i, bounds in enumerate(ranges)))).all())
-    completed = {i: (n, int(gmv)) for i, n, gmv in db.session.execute(union_all(*(
-        select(literal(i).label("i"), func.count(), func.coalesce(func.sum(Order.total), 0))
+    qris_total = case((Order.payment_method == "qris", Order.total), else_=0)
+    completed = {i: (n, int(gmv), int(qris_gmv)) for i, n, gmv, qris_gmv in db.session.execute(union_all(*(
+        select(literal(i).label("i"), func.count(), func.coalesce(func.sum(Order.total), 0),
+               func.coalesce(func.sum(qris_total), 0))
         .where(completed_in(bounds)) for i, bounds in enumerate(ranges))))}
-    return [{"month": key, "label": month_label(key), "short": month_label(key, "MMM yy"), "orders": placed.get(i, 0),
-             "completed": completed.get(i, (0, 0))[0], "gmv": completed.get(i, (0, 0))[1]}
-            for i, key in enumerate(keys)]
+    series = []
+    for i, key in enumerate(keys):
+        count, gmv, qris_gmv = completed.get(i, (0, 0, 0))
+        series.append({"month": key, "label": month_label(key), "short": month_label(key, "MMM yy"),
+                       "orders": placed.get(i, 0), "completed": count, "gmv": gmv, "qris_gmv": qris_gmv,
+                       "cashless_share": cashless_share(qris_gmv, gmv)})
+    return series
 
 
 def top_stores(period: Period, limit: int = TOP_LIMIT) -> list[dict]:
@@ -291,6 +309,10 @@ class Transparency:
     def gmv(self) -> int:
         return sum(m["gmv"] for m in self.series)
 
+    @property
+    def cashless_share(self) -> float:
+        return cashless_share(sum(m["qris_gmv"] for m in self.series), self.gmv)
+
 
 def transparency(months: int = SERIES_MONTHS) -> Transparency:
     """The public figures: aggregates only, never a person or an order."""
@@ -298,6 +320,7 @@ def transparency(months: int = SERIES_MONTHS) -> Transparency:
     last = date(today.year, today.month, 1)
     first = months_before(last, months - 1)
     by_kecamatan = verified_stores_by_kecamatan()
-    series = [{k: m[k] for k in ("month", "label", "short", "completed", "gmv")} for m in monthly_series(first, last)]
+    series = [{k: m[k] for k in ("month", "label", "short", "completed", "gmv", "qris_gmv", "cashless_share")}
+              for m in monthly_series(first, last)]
     return Transparency(verified_stores=sum(r["stores"] for r in by_kecamatan), by_kecamatan=by_kecamatan,
                         by_category=verified_stores_by_category(), series=series, first=first, last=last)

@@ -28,6 +28,11 @@ def _choices(buyer_cart):
     return chosen, requested
 
 
+def _payment(buyer_cart) -> dict[int, str]:
+    """The payment method chosen for each store group (cash unless QRIS was picked)."""
+    return {g.store.id: request.form.get(f"payment-{g.store.id}") or "cash" for g in buyer_cart.groups}
+
+
 def _error_links(error: DomainError, form: CheckoutForm, buyer_cart) -> list[tuple[str, str]]:
     """A service's errors: on the form's own fields, or as (anchor, message) for the summary."""
     links = []
@@ -35,8 +40,9 @@ def _error_links(error: DomainError, form: CheckoutForm, buyer_cart) -> list[tup
         field = getattr(form, name, None)
         if field is not None and name != "checkout_key":
             field.errors = [*field.errors, message]
-        elif name.startswith("fulfilment."):
-            links.append((f"#fulfilment-{name.split('.', 1)[1]}", message))
+        elif name.startswith(("fulfilment.", "payment.")):
+            kind, store_id = name.split(".", 1)
+            links.append((f"#{kind}-{store_id}", message))
         else:
             links.append(("#checkout-stores", message))
     if not error.fields:
@@ -68,7 +74,7 @@ def checkout_page():
         try:
             orders = checkout.place_orders(current_user.id, form.checkout_key.data, requested,
                                            address=form.address(), store_ids=sorted(chosen or ()),
-                                           save_address=form.save_address.data)
+                                           save_address=form.save_address.data, payment=_payment(buyer_cart))
         except DomainError as error:
             errors = _error_links(error, form, buyer_cart)
             buyer_cart = cart.get_cart(current_user.id, session)
@@ -80,7 +86,7 @@ def checkout_page():
         status = 422
     summary = checkout.summarize(buyer_cart, current_user.id, chosen, requested)
     return render_template("shop/checkout.html", form=form, cart=buyer_cart, addresses=addresses,
-                           summary=summary, errors=errors), status
+                           summary=summary, errors=errors, payment=_payment(buyer_cart)), status
 
 
 @bp.post("/checkout/ringkasan")

@@ -99,6 +99,9 @@ def _status_fragment(order, cancel_error: str | None = None, cancel_note: str = 
         html += render_template("shop/partials/_order_cancel.html", oob=True, **context)
     if order.status == "completed":
         html += render_template("shop/partials/_order_reviews.html", oob=True, **context)
+    if order.payment_status != "unpaid" or order.status == "cancelled":
+        # Left alone while unpaid, so a proof being chosen survives the polling.
+        html += render_template("shop/partials/_order_payment.html", oob=True, **context)
     return html
 
 

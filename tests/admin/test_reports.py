@@ -151,9 +151,9 @@ def test_asn_exports(admin_client, data):
     assert response.headers["Content-Disposition"] == \
         'attachment; filename="malpro-partisipasi-asn-2025-11-01_2025-11-30.csv"'
     rows = {row[0]: row for row in _csv_rows(response)[1:]}
-    # Spending di Malpro and luar Malpro in two columns (issue 17).
-    assert rows["DINKES"][2:] == ["1", "1", "0", "1", "100", "350000", "0"]
-    assert rows["DISKOMINFO"][2:] == ["2", "1", "1", "0", "0", "260000", "0"]
+    # Spending di Malpro and luar Malpro in two columns (issue 17), then QRIS and its share (issue 16).
+    assert rows["DINKES"][2:] == ["1", "1", "0", "1", "100", "350000", "0", "0", "0"]
+    assert rows["DISKOMINFO"][2:] == ["2", "1", "1", "0", "0", "260000", "0", "0", "0"]
     employees = _xlsx_rows(admin_client.get("/admin/asn/DISKOMINFO/unduh.xlsx", query_string=NOVEMBER))
     assert employees[1][:7] == ["Budi ASN", "budi.asn@example.com", "ASN", report_data.NIP_1, "Dikonfirmasi", 1,
                                 260_000]

@@ -17,7 +17,8 @@ from malpro import create_app
 from malpro.extensions import db
 from malpro.models import User
 from malpro.seed import ADMIN_EMAIL, ADMIN_PASSWORD
-from malpro.services import accounts, cart, checkout, orders, products, verification
+from malpro.services import accounts, cart, checkout, orders, payments, products, verification
+from tests.qris_helpers import static_payload
 
 DEMO_STORES, DEMO_PRODUCTS = 8, 40
 PASSWORD = "uji-browser-123"
@@ -91,7 +92,7 @@ def seed() -> dict:
         "password": PASSWORD,
         "search_term": SEARCH_TERM,
         "admin": {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
-        "buyers": {}, "applicants": {}, "a11y_buyers": {}, "stores": [],
+        "buyers": {}, "applicants": {}, "a11y_buyers": {}, "qris_buyers": {}, "stores": [],
     }
     for viewport in VIEWPORTS:
         buyer = accounts.register_user(f"Pembeli Uji {viewport.title()}", f"pembeli-{viewport}@uji.malpro.id",
@@ -108,6 +109,9 @@ def seed() -> dict:
             email = f"{role.replace('_', '-')}-{viewport}@uji.malpro.id"
             account = accounts.register_user(f"Uji {role} {viewport}", email, PASSWORD, phone="081233334444")
             out.setdefault(role, {})[viewport] = {"email": account.email}
+        payer = accounts.register_user(f"Pembeli QRIS {viewport.title()}", f"pembeli-qris-{viewport}@uji.malpro.id",
+                                       PASSWORD, phone="081233334444")
+        out["qris_buyers"][viewport] = {"email": payer.email}
     for spec in STORES:
         name, email, phone = spec["owner"]
         owner = accounts.register_user(name, email, PASSWORD, phone=phone)
@@ -117,6 +121,9 @@ def seed() -> dict:
         verification.decide(store.id, admin.id, "verify")
         product = products.create_product(store.id, spec["product"],
                                           images=[_photo(spec["color"], spec["product"]["name"])])
+        if spec is STORES[-1]:
+            # The last store takes QRIS (the QRIS issue's journey).
+            payments.set_store_qris(owner.id, static_payload(name=spec["application"]["name"].upper()[:25]))
         out["stores"].append({
             "id": store.id, "name": store.name, "slug": store.slug, "owner_email": owner.email,
             "product": {"id": product.id, "name": product.name},

@@ -51,7 +51,11 @@ def test_summary_of_november_matches_the_api_shape_exactly(data):
     assert summary["by_category"] == [{"slug": s, "orders": n, "gmv": g}
                                       for s, (n, g) in NOVEMBER["by_category"].items()]
     assert set(summary) == {"period", "stores", "orders", "gmv", "by_category", "by_kecamatan", "by_fulfilment",
-                            "asn"}
+                            "by_payment", "cashless_share", "asn"}
+    # The QRIS issue: every completed order of this data set is cash.
+    assert summary["by_payment"] == [{"method": "cash", "orders": sum(n for n, _g in NOVEMBER["by_fulfilment"].values()),
+                                      "gmv": summary["gmv"]}, {"method": "qris", "orders": 0, "gmv": 0}]
+    assert summary["cashless_share"] == 0.0
     assert summary["asn"]["monthly_minimum"] == 300_000
     by_code = {row["opd_code"]: row for row in summary["asn"]["by_opd"]}
     assert by_code["DISKOMINFO"] == {"opd_code": "DISKOMINFO", "name": "Dinas Komunikasi dan Informatika",
@@ -119,7 +123,8 @@ def test_asn_participation_sorting_and_minimum(data, make):
         ("DINKES", 1, 1, 350_000), ("DISKOMINFO", 2, 0, 260_000)]
     assert rows[0]["share"] == 1.0 and rows[1]["share"] == 0.0 and rows[1]["asn"] == 1 and rows[1]["non_asn"] == 1
     assert reports.asn_totals(rows) == {"employees": 3, "reached_minimum": 1, "share": 1 / 3, "spent": 610_000,
-                                       "spent_outside": 0}
+                                       "spent_outside": 0, "spent_qris": 0,
+                                       "cashless_share": 0.0}
 
     asn.set_monthly_minimum(make.admin().id, 250_000)
     rows = reports.asn_participation(november, sort="share", descending=True)
@@ -161,7 +166,8 @@ def test_transparency_figures(data):
     by_category = {r["slug"]: r["stores"] for r in figures.by_category}
     assert by_category["makanan-minuman"] == 2 and by_category["kriya"] == 1 and by_category["jasa"] == 1
     assert by_category["wedding"] == 0  # the only wedding product is inactive (and its store pending)
-    assert len(figures.series) == 12 and all(set(m) == {"month", "label", "short", "completed", "gmv"} for m in figures.series)
+    assert len(figures.series) == 12 and all(
+        set(m) == {"month", "label", "short", "completed", "gmv", "qris_gmv", "cashless_share"} for m in figures.series)
 
 
 def test_transparency_counts_recent_completed_orders(data):
