@@ -62,6 +62,8 @@ def remind_asn_command(day: str | None) -> None:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--date") from None
     sent = send_reminders(today)
     click.echo(f"Pengingat terkirim: {sent['employees']} pegawai, {sent['coordinators']} koordinator.")
+
+
 @click.command("expire-unpaid")
 @click.option("--hours", type=float, default=None,
               help="Override QRIS_UNPAID_EXPIRY_HOURS (default 24).")

@@ -111,11 +111,14 @@ def _product_plan(rng: random.Random, sellers: list[_Seller], category_ids: dict
     # Every variant of every product line once (159 products), at a verified store that sells
     # its category, so the demo (and the search recall set, bench/search_recall.py) always
     # holds each kind of product.
-    for slug, lines in PRODUCT_LINES.items():
+    # Shuffled, so a small demo still spreads over every category and store.
+    tour = [(slug, line, variant) for slug, lines in PRODUCT_LINES.items() for line in lines
+            for variant in line.variants]
+    rng.shuffle(tour)
+    for slug, line, variant in tour:
         shops = [s for s in sellers if s.verified and slug in s.categories]
-        for line in lines if shops else ():
-            for variant in line.variants:
-                yield _random_product(rng, rng.choice(shops), category_ids, now, slug, line, variant)
+        if shops:
+            yield _random_product(rng, rng.choice(shops), category_ids, now, slug, line, variant)
     # Pending stores may prepare products, but most products belong to verified stores.
     weights = [1.0 if seller.verified else 0.3 for seller in sellers]
     while True:

@@ -38,7 +38,9 @@ def seed_qris_demo(buyer_email: str, demo_domain: str, log: Callable[[str], obje
     """Give the first verified demo stores a QRIS and the demo buyer some completed orders.
     Returns how many orders were created."""
     stores = list(db.session.scalars(
-        select(Store).join(Store.owner).where(User.email.like(f"%@{demo_domain}"), Store.status == "verified")
+        select(Store).join(Store.owner).where(User.email.like(f"%@{demo_domain}"), Store.status == "verified",
+                                              select(Product.id).where(Product.store_id == Store.id,
+                                                                       Product.is_active.is_(True)).exists())
         .order_by(Store.id).limit(QRIS_STORES)))
     buyer = db.session.scalar(select(User).where(User.email == buyer_email))
     if not stores or buyer is None:
