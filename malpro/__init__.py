@@ -34,6 +34,7 @@ def create_app(config: dict | object | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    init_static_assets(app)
     register_commands(app)
     return app
 
@@ -166,6 +167,12 @@ def register_template_helpers(app: Flask) -> None:
     from malpro.templating import register_template_helpers as register
 
     register(app)
+
+
+def init_static_assets(app: Flask) -> None:
+    from malpro.static_assets import init_static_assets as init
+
+    init(app)
 
 
 def register_commands(app: Flask) -> None:
