@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.nginx_site import nginx_binary, write_config
+
 ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "deploy" / "nginx-malpro.conf"
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+NGINX = nginx_binary()
 
 pytestmark = pytest.mark.skipif(not NGINX or not shutil.which("openssl"),
                                 reason="nginx or openssl is not installed (apt-get install nginx)")
@@ -32,61 +33,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def site_for_test(workdir: Path, https_port: int, http_port: int, app_port: int) -> str:
-    """The shipped site with only its machine-specific parts replaced: ports, certificate,
-    folders and logs under workdir."""
-    text = SITE.read_text()
-    replacements = [
-        (r"listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
-        (r"listen \[::\]:443 ssl http2;", ""),
-        (r"listen 80;", f"listen 127.0.0.1:{http_port};"),
-        (r"listen \[::\]:80;", ""),
-        (r"server 127\.0\.0\.1:8000", f"server 127.0.0.1:{app_port}"),
-        (r"/etc/letsencrypt/live/[^/]+/fullchain\.pem", str(workdir / "cert.pem")),
-        (r"/etc/letsencrypt/live/[^/]+/privkey\.pem", str(workdir / "key.pem")),
-        (r"/var/cache/nginx/malpro", str(workdir / "cache")),
-        (r"/var/log/nginx/", str(workdir) + "/"),
-        (r"/srv/malpro/app/static/", str(ROOT / "static") + "/"),
-        (r"/srv/malpro/instance/uploads/", str(workdir / "uploads") + "/"),
-        (r"/var/www/letsencrypt", str(workdir / "acme")),
-        (r"/etc/nginx/snippets/", str(workdir / "snippets") + "/"),
-    ]
-    for pattern, replacement in replacements:
-        text = re.sub(pattern, replacement, text)
-    return text
-
-
-def write_config(workdir: Path, site: str) -> Path:
-    for folder in ("cache", "uploads", "acme", "snippets", "temp"):
-        (workdir / folder).mkdir(exist_ok=True)
-    (workdir / "site.conf").write_text(site)
-    temp = workdir / "temp"
-    main = workdir / "nginx.conf"
-    main.write_text(f"""
-{"user root;" if os.geteuid() == 0 else ""}
-worker_processes 1;
-pid {workdir / "nginx.pid"};
-error_log {workdir / "error.log"} warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    include {workdir / "site.conf"};
-}}
-""")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                    "-keyout", str(workdir / "key.pem"), "-out", str(workdir / "cert.pem")],
-                   check=True, capture_output=True)
-    return main
-
-
 def test_the_shipped_site_passes_nginx_t(tmp_path):
-    main = write_config(tmp_path, site_for_test(tmp_path, _free_port(), _free_port(), 8000))
+    main = write_config(tmp_path, _free_port(), _free_port(), 8000)
     result = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(main)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
@@ -104,7 +52,7 @@ def proxied(tmp_path_factory):
         subprocess.run([sys.executable, "-m", "flask", "--app", "malpro", *args], cwd=ROOT, env=env, check=True,
                        capture_output=True, timeout=300)
     app_port, https_port = _free_port(), _free_port()
-    main = write_config(workdir, site_for_test(workdir, https_port, _free_port(), app_port))
+    main = write_config(workdir, https_port, _free_port(), app_port, uploads=workdir / "uploads")
     app = subprocess.Popen([sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{app_port}",
                             "--workers", "1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
