@@ -58,7 +58,13 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")
 
+    # The COD abuse guard (services/checkout.py): orders waiting for confirmation at once, and
+    # the rupiah value of a buyer's unpaid open orders; the second figure once the buyer has at
+    # least TRUSTED_BUYER_COMPLETED_ORDERS completed orders.
     MAX_PENDING_ORDERS = 3
+    MAX_UNPAID_ORDER_VALUE = 5_000_000
+    MAX_UNPAID_ORDER_VALUE_TRUSTED = 15_000_000
+    TRUSTED_BUYER_COMPLETED_ORDERS = 1
     # Rupiah each city employee is asked to spend on local UMKM a month, until an admin sets it.
     ASN_MONTHLY_MINIMUM = 300_000
     API_TOKEN_DAYS = 30

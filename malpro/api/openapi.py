@@ -112,6 +112,9 @@ PRODUCT_INPUT_PROPS = {
     "category": enum([c["slug"] for c in categories()], description="Slug kategori."),
     "price": {"type": "integer", "minimum": 100, "maximum": 1_000_000_000},
     "stock": nullable({"type": "integer", "minimum": 0, "description": "null: tidak terbatas (jasa)."}),
+    "max_per_order": nullable({"type": "integer", "minimum": 1, "maximum": 999,
+                               "description": "Paling banyak per pesanan selama stok terbatas; null: bawaan 20. "
+                                              "Produk dengan stok tidak terbatas tidak dibatasi."}),
     "unit": {"type": "string", "maxLength": 20, "examples": ["pcs", "kg", "paket", "jam"]},
     "description": nullable(STR), "active": BOOL,
     "halal_number": nullable(STR), "pirt_number": nullable(STR), "bpom_number": nullable(STR),
@@ -205,6 +208,8 @@ SCHEMAS = {
         "store": extend(STORE_REF, {"whatsapp_url": URL, "fulfilment": ref("Fulfilment")}),
         "active": BOOL, "moderation_reason": nullable(STR), "halal_number": nullable(STR),
         "pirt_number": nullable(STR), "bpom_number": nullable(STR), "image_ids": array(INT),
+        "max_per_order": nullable({"type": "integer", "minimum": 1, "maximum": 999,
+                                   "description": "Yang diisi penjual; null: bawaan 20 (stok terbatas)."}),
         "created_at": DATETIME, "updated_at": DATETIME,
     }, description="Produk milik sendiri, apa pun statusnya."),
     "OwnProductPage": page_of("OwnProduct"),
@@ -387,9 +392,11 @@ PATHS = {
     "/cart": {"get": _op("cart", "Keranjang & pesanan", "Keranjang", (200, "Cart", "Keranjang."), auth="user")},
     "/cart/items/{product_id}": {
         "put": _op("set_cart_item", "Keranjang & pesanan", "Atur jumlah barang", (200, "Cart", "Keranjang."),
-                   auth="user", params=("ProductId",), body="CartQuantityInput", errors=(404, 422),
-                   description="0 menghapus; lebih dari stok: 422 out_of_stock; toko libur atau produk "
-                               "nonaktif: 422 store_unavailable."),
+                   auth="user", params=("ProductId",), body="CartQuantityInput", errors=(403, 404, 422),
+                   description="0 menghapus; lebih dari stok: 422 out_of_stock; lebih dari batas per pesanan "
+                               "produk berstok terbatas (`max_per_order`, bawaan 20): 422 validation_error pada "
+                               "`quantity`; toko libur atau produk nonaktif: 422 store_unavailable; produk toko "
+                               "milik pemanggil sendiri: 403 forbidden."),
         "delete": _op("remove_cart_item", "Keranjang & pesanan", "Hapus barang", (200, "Cart", "Keranjang."),
                       auth="user", params=("ProductId",)),
     },
@@ -397,9 +404,14 @@ PATHS = {
         "post": _op("place_orders", "Keranjang & pesanan", "Checkout: satu pesanan per toko",
                     (201, "PlacedOrders", "Pesanan dibuat (atau pesanan yang sama untuk Idempotency-Key yang "
                                           "sama)."),
-                    auth="user", params=("IdempotencyKey",), body="CheckoutInput", errors=(422, 429),
+                    auth="user", params=("IdempotencyKey",), body="CheckoutInput", errors=(403, 422, 429),
                     description="Barang toko yang dipesan keluar dari keranjang; stok diambil. Paling banyak 10 "
-                                "pemesanan per menit per pembeli."),
+                                "pemesanan per menit per pembeli. Batas COD (422 too_many_pending_orders, pesan "
+                                "menyebut batasnya): paling banyak MAX_PENDING_ORDERS (3) pesanan menunggu "
+                                "konfirmasi sekaligus, dan pesanan terbuka yang belum dibayar bernilai paling "
+                                "banyak MAX_UNPAID_ORDER_VALUE (Rp5.000.000; MAX_UNPAID_ORDER_VALUE_TRUSTED, "
+                                "Rp15.000.000, setelah pesanan selesai pertama). Barang melebihi batas per "
+                                "pesanan: 422 validation_error. Memesan dari toko sendiri: 403 forbidden."),
         "get": _op("orders", "Keranjang & pesanan", "Pesanan saya, terbaru dulu",
                    (200, "OrderPage", "Pesanan pembeli."), auth="user", params=("OrderStatus", "Page", "PerPage"),
                    errors=(400,)),
@@ -415,9 +427,10 @@ PATHS = {
     "/orders/{code}/reviews": {"post": _op("review_order", "Keranjang & pesanan", "Ulas produk pesanan",
                                            (201, array(ref("Review")), "Ulasan tersimpan."),
                                            auth="user", params=("OrderCode",), body="ReviewInput",
-                                           errors=(404, 409, 422),
+                                           errors=(403, 404, 409, 422),
                                            description="Hanya pesanan `completed` (selain itu 409), sekali per "
-                                                       "produk (lagi: 409).")},
+                                                       "produk (lagi: 409). Pemilik toko tidak bisa mengulas "
+                                                       "produk tokonya sendiri (403).")},
     # Seller
     "/seller/store": {
         "post": _op("apply_store", "Penjual", "Ajukan toko", (201, "OwnStore", "Pengajuan dibuat, status pending."),

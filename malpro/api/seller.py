@@ -14,7 +14,8 @@ from malpro.services.errors import ValidationError
 
 STORE_FIELDS = {"name": str, "nib": str, "phone": str, "address": str, "kecamatan": str, "kelurahan": str,
                 "description": (str, type(None)), "delivery": bool, "pickup": bool, "delivery_fee": int}
-PRODUCT_FIELDS = {"name": str, "category": str, "price": int, "stock": (int, type(None)), "unit": str,
+PRODUCT_FIELDS = {"name": str, "category": str, "price": int, "stock": (int, type(None)),
+                  "max_per_order": (int, type(None)), "unit": str,
                   "description": (str, type(None)), "active": bool, "halal_number": (str, type(None)),
                   "pirt_number": (str, type(None)), "bpom_number": (str, type(None))}
 

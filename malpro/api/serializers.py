@@ -76,6 +76,7 @@ def own_product(product) -> dict:
     body.update(active=product.is_active, moderation_reason=product.moderation_reason,
                 halal_number=product.halal_number, pirt_number=product.pirt_number,
                 bpom_number=product.bpom_number, image_ids=[image.id for image in product.images],
+                max_per_order=product.max_per_order,
                 created_at=iso(product.created_at), updated_at=iso(product.updated_at))
     return body
 

@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, TelField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
+
+from malpro.services.validation import normalize_phone
 
 
 class LoginForm(FlaskForm):
@@ -25,6 +27,14 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_l("Ulangi kata sandi"), validators=[
         EqualTo("password", _l("Kedua kata sandi tidak sama.")),
     ])
+
+    def validate_phone(self, field):
+        """Checked with the other fields, so every error shows at once (the service checks it again)."""
+        if field.data:
+            try:
+                normalize_phone(field.data)
+            except ValueError as exc:
+                raise StopValidation(str(exc)) from None
 
 
 class PasswordChangeForm(FlaskForm):

@@ -59,6 +59,8 @@ class Product(Base):
     price: Mapped[int] = mapped_column(Integer)  # whole rupiah
     # NULL means unlimited (services).
     stock: Mapped[Optional[int]] = mapped_column(Integer)
+    # At most this many per order while the stock is limited; NULL: the default (services.cart).
+    max_per_order: Mapped[Optional[int]] = mapped_column(Integer)
     unit: Mapped[str] = mapped_column(String(20), default="pcs")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set when an admin takes the listing down; the seller sees why.

@@ -27,7 +27,7 @@ PER_PAGE = 20
 # The list filter as it appears in the URL (Indonesian) -> the service's status.
 STATUS_FILTERS = {"semua": "all", "aktif": "active", "nonaktif": "inactive", "stok-habis": "out_of_stock"}
 STATUS_LABELS = {"semua": _l("Semua"), "aktif": _l("Aktif"), "nonaktif": _l("Nonaktif"), "stok-habis": _l("Stok habis")}
-FORM_FIELDS = ("name", "category", "price", "stock", "unit", "description", *products.CERTIFICATE_FIELDS, "active")
+FORM_FIELDS = ("name", "category", "price", "stock", "max_per_order", "unit", "description", *products.CERTIFICATE_FIELDS, "active")
 
 
 class ProductForm(FlaskForm):
@@ -40,6 +40,12 @@ class ProductForm(FlaskForm):
                         render_kw={"inputmode": "numeric", "autocomplete": "off"})
     stock = StringField(_l("Stok"), description=_l("Kosongkan jika tidak terbatas, misalnya untuk jasa."),
                         render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    max_per_order = StringField(
+        _l("Maksimal per pesanan"),
+        description=_l("Paling banyak yang boleh dibeli dalam satu pesanan, agar stok tidak habis oleh satu "
+                       "pembeli. Kosongkan untuk bawaan: %(n)d. Tidak berlaku untuk stok tidak terbatas.",
+                       n=products.DEFAULT_MAX_PER_ORDER),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
     unit = StringField(_l("Satuan"), description=_l("Contoh: pcs, kg, paket."),
                        render_kw={"list": "unit-options", "maxlength": products.UNIT_MAX, "autocomplete": "off"})
     description = TextAreaField(_l("Deskripsi"), render_kw={"rows": 6, "maxlength": products.DESCRIPTION_MAX})
@@ -79,6 +85,7 @@ def _form_values(product) -> dict:
     return {
         "name": product.name, "category": product.category.slug, "price": str(product.price),
         "stock": "" if product.stock is None else str(product.stock), "unit": product.unit,
+        "max_per_order": "" if product.max_per_order is None else str(product.max_per_order),
         "description": product.description, "halal_number": product.halal_number or "",
         "pirt_number": product.pirt_number or "", "bpom_number": product.bpom_number or "",
         "active": product.is_active,

@@ -7,8 +7,16 @@ from flask_login import current_user
 from malpro.forms import show_domain_error
 from malpro.seller import bp
 from malpro.seller.forms import StoreApplicationForm, StoreProfileForm
-from malpro.services import documents, stores, verification
+from malpro.services import documents, orders, products, stores, verification
 from malpro.services.errors import DomainError, NotFoundError
+
+
+def _counts(store) -> dict:
+    """The dashboard's figures: products (all, active, out of stock) and orders to confirm."""
+    product_counts = products.status_counts(store.id)
+    return {"products": product_counts["all"], "active": product_counts["active"],
+            "out_of_stock": product_counts["out_of_stock"],
+            "pending_orders": orders.status_counts(store_id=store.id)["pending"]}
 
 
 @bp.get("/")
@@ -16,6 +24,7 @@ def dashboard():
     store = current_user.store
     return render_template("seller/dashboard.html", store=store,
                            status_label=verification.status_label,
+                           counts=_counts(store) if store is not None else None,
                            closed=store is not None and stores.is_closed(store))
 
 
@@ -64,6 +73,7 @@ def edit_store():
     status = 422 if form.is_submitted() else 200
     return render_template("seller/application.html", form=form, store=store, profile_form=profile_form,
                            status_label=verification.status_label,
+                           product_count=products.status_counts(store.id)["all"],
                            locked=verification.LOCKED_WHEN_VERIFIED if store.status in ("verified", "suspended")
                            else (),
                            checklist=verification.checklist(data, has_document=bool(store.documents))), status

@@ -2,7 +2,8 @@
 guest's in the session as {"<product_id>": quantity} until they sign in, when it is merged.
 
 The cart is grouped by store; each line says whether it can be ordered now and, if not,
-why (stock, product inactive, store not verified or closed)."""
+why (stock, product inactive, store not verified or closed, more than one order may take of
+it, the buyer's own store: DOMAIN.md "A store's owner can never buy from their own store")."""
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -12,7 +13,14 @@ from sqlalchemy.orm import joinedload
 from malpro.database import immediate_transaction, insert_or_update
 from malpro.extensions import db
 from malpro.models import CartItem, Product, Store, utcnow
-from malpro.services.errors import NotFoundError, OutOfStockError, StoreUnavailableError, ValidationError
+from malpro.services.errors import (
+    ForbiddenError,
+    NotFoundError,
+    OutOfStockError,
+    StoreUnavailableError,
+    ValidationError,
+)
+from malpro.services.products import per_order_limit
 from malpro.services.stores import is_closed
 
 SESSION_KEY = "cart"
@@ -89,8 +97,14 @@ def cart_count(user_id: int | None, session) -> int:
     return db.session.scalar(select(func.coalesce(func.sum(CartItem.quantity), 0)).where(CartItem.user_id == user_id))
 
 
-def store_problem(store: Store) -> str | None:
-    """Why a store cannot take orders now, or None."""
+def own_store_message() -> str:
+    return _("Ini produk toko Anda sendiri: pemilik toko tidak bisa membeli dari tokonya sendiri.")
+
+
+def store_problem(store: Store, buyer_id: int | None = None) -> str | None:
+    """Why a store cannot take orders now (from this buyer), or None."""
+    if buyer_id is not None and store.owner_id == buyer_id:
+        return own_store_message()
     if store.status != "verified":
         return _("Toko %(name)s sedang tidak aktif di Malpro.", name=store.name)
     if is_closed(store):
@@ -107,7 +121,15 @@ def line_problem(product: Product, quantity: int) -> str | None:
         if product.stock == 0:
             return _("Stok %(name)s habis.", name=product.name)
         return _("Stok %(name)s tinggal %(n)d.", name=product.name, n=product.stock)
+    limit = per_order_limit(product)
+    if limit is not None and quantity > limit:
+        return limit_message(product, limit)
     return None
+
+
+def limit_message(product: Product, limit: int) -> str:
+    return _("Satu pesanan paling banyak %(n)d %(unit)s %(name)s (batas dari penjual, agar stok tidak habis "
+             "oleh satu pembeli).", n=limit, unit=product.unit, name=product.name)
 
 
 def _lines(user_id: int | None, session) -> list[tuple[Product, int]]:
@@ -128,7 +150,8 @@ def get_cart(user_id: int | None, session) -> Cart:
     for product, quantity in _lines(user_id, session):
         group = groups.get(product.store_id)
         if group is None:
-            group = groups[product.store_id] = CartGroup(store=product.store, problem=store_problem(product.store))
+            group = groups[product.store_id] = CartGroup(store=product.store,
+                                                         problem=store_problem(product.store, user_id))
         group.lines.append(CartLine(product=product, quantity=quantity, problem=line_problem(product, quantity)))
     return Cart(groups=list(groups.values()))
 
@@ -145,11 +168,14 @@ def _check_quantity(quantity) -> int:
     return quantity
 
 
-def _orderable_product(product_id: int) -> Product:
-    """A product that may be put in a cart: visible in the shop (verified store, active)."""
+def _orderable_product(product_id: int, user_id: int | None) -> Product:
+    """A product that may be put in this buyer's cart: visible in the shop (verified store,
+    active), and not of the buyer's own store."""
     product = db.session.scalar(_PRODUCT_WITH_STORE, {"product_id": product_id})
     if product is None or product.store.status != "verified":
         raise NotFoundError(_("Produk tidak ditemukan."))
+    if user_id is not None and product.store.owner_id == user_id:
+        raise ForbiddenError(own_store_message())
     if not product.is_active:
         raise StoreUnavailableError(_("%(name)s sudah tidak dijual.", name=product.name))
     if is_closed(product.store):
@@ -164,12 +190,15 @@ def set_quantity(user_id: int | None, session, product_id: int, quantity) -> int
     if quantity == 0:
         remove(user_id, session, product_id)
         return 0
-    product = _orderable_product(product_id)
+    product = _orderable_product(product_id, user_id)
     if product.stock is not None and quantity > product.stock:
         raise OutOfStockError(
             _("Stok %(name)s tinggal %(n)d.", name=product.name, n=product.stock) if product.stock
             else _("Stok %(name)s habis.", name=product.name),
             fields={"quantity": _("Maksimal %(n)d.", n=product.stock)})
+    limit = per_order_limit(product)
+    if limit is not None and quantity > limit:
+        raise ValidationError(limit_message(product, limit), fields={"quantity": limit_message(product, limit)})
     if user_id is None:
         cart = dict(session.get(SESSION_KEY, {}))
         cart[str(product_id)] = quantity
@@ -208,9 +237,12 @@ def take_session_cart(session) -> dict[int, int]:
 
 
 def merge_guest_cart(user_id: int, guest: dict[int, int]) -> None:
-    """Add the guest's quantities to the account's cart, capped at the product's stock."""
+    """Add the guest's quantities to the account's cart, capped at the product's stock and
+    at what one order may take; the account's own store's products are left out."""
     immediate_transaction(db.session)
-    products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(guest)))}
+    products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(guest))
+                                                     .options(joinedload(Product.store)))
+                if p.store.owner_id != user_id}
     existing = {c.product_id: c for c in db.session.scalars(
         select(CartItem).where(CartItem.user_id == user_id, CartItem.product_id.in_(guest)))}
     for product_id, quantity in guest.items():
@@ -220,7 +252,7 @@ def merge_guest_cart(user_id: int, guest: dict[int, int]) -> None:
         line = existing.get(product_id)
         total = min(quantity + (line.quantity if line else 0), MAX_QUANTITY)
         if product.stock is not None:
-            total = min(total, product.stock)
+            total = min(total, product.stock, per_order_limit(product))
         if total <= 0:
             if line:
                 db.session.delete(line)

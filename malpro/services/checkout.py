@@ -1,13 +1,20 @@
 """Placing orders (DOMAIN.md "Cart and checkout"): one order per store, stock taken in the
 same transaction with a conditional update that never goes below zero, item snapshots,
 idempotent by a key, and the COD abuse guard. All or nothing: if any item of any chosen
-store cannot be ordered, nothing is written and the error names every such item."""
+store cannot be ordered, nothing is written and the error names every such item.
+
+The COD abuse guard (DOMAIN.md): at most MAX_PENDING_ORDERS orders of a buyer wait for
+confirmation at once, and the buyer's unpaid open orders (pending, confirmed, shipped, ready)
+are worth at most MAX_UNPAID_ORDER_VALUE together, or MAX_UNPAID_ORDER_VALUE_TRUSTED once the
+buyer has at least TRUSTED_BUYER_COMPLETED_ORDERS completed orders. `guard_for()` tells the
+pages what the buyer may still place, so they warn before the checkout is submitted."""
 import secrets
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, update
+from flask_babel import ngettext
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from malpro.database import commit_keeping_loaded, immediate_transaction
@@ -16,13 +23,15 @@ from malpro.formatting import rupiah, to_wib
 from malpro.models import Address, CartItem, Checkout, Order, OrderEvent, OrderItem, Product, User, utcnow
 from malpro.reference import regions
 from malpro.services import notifications
-from malpro.services.cart import get_cart, line_problem, store_problem
+from malpro.services.cart import get_cart, limit_message, line_problem, own_store_message, store_problem
 from malpro.services.errors import (
+    ForbiddenError,
     OutOfStockError,
     StoreUnavailableError,
     TooManyPendingOrdersError,
     ValidationError,
 )
+from malpro.services.products import per_order_limit
 from malpro.services.validation import normalize_phone, validate_location
 
 FULFILMENT_MODES = ("delivery", "pickup")
@@ -31,13 +40,148 @@ FULFILMENT_MODES = ("delivery", "pickup")
 # caches its SQL under) costs more than running it (docs/performance.md).
 _CHECKOUT = select(Checkout).where(Checkout.buyer_id == bindparam("buyer_id"), Checkout.key == bindparam("key"))
 _USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
-_PENDING_ORDERS = (select(func.count()).select_from(Order)
-                   .where(Order.buyer_id == bindparam("buyer_id"), Order.status == "pending"))
+OPEN_STATUSES = ("pending", "confirmed", "shipped", "ready")
+# The buyer's pending orders, the value of their unpaid open orders, and their completed orders.
+_GUARD_FIGURES = (select(
+    func.coalesce(func.sum(case((Order.status == "pending", 1), else_=0)), 0),
+    func.coalesce(func.sum(case((Order.status.in_(OPEN_STATUSES) & Order.paid_at.is_(None), Order.total),
+                                else_=0)), 0),
+    func.coalesce(func.sum(case((Order.status == "completed", 1), else_=0)), 0),
+).where(Order.buyer_id == bindparam("buyer_id")))
 _TAKE_STOCK = (update(Product).where(Product.id == bindparam("product_id"), Product.stock >= bindparam("quantity"))
                .values(stock=Product.stock - bindparam("quantity")).execution_options(synchronize_session=False))
 _STOCK = select(Product.stock).where(Product.id == bindparam("product_id"))
 _EMPTY_CART_LINES = CartItem.__table__.delete().where(
     CartItem.user_id == bindparam("user_id"), CartItem.product_id.in_(bindparam("product_ids", expanding=True)))
+
+
+@dataclass
+class Guard:
+    """What the COD abuse guard allows this buyer now."""
+
+    pending: int  # orders waiting for confirmation
+    max_pending: int
+    unpaid_value: int  # rupiah of unpaid open orders
+    max_value: int
+    trusted: bool  # has completed orders: the higher value limit applies
+
+    @property
+    def orders_left(self) -> int:
+        return max(self.max_pending - self.pending, 0)
+
+    @property
+    def value_left(self) -> int:
+        return max(self.max_value - self.unpaid_value, 0)
+
+    def count_problem(self, new_orders: int) -> str | None:
+        """The truthful refusal for a checkout that would make `new_orders` orders, or None."""
+        if self.pending + new_orders <= self.max_pending:
+            return None
+        text = ngettext("Checkout ini akan membuat %(num)d pesanan (satu per toko), ",
+                        "Checkout ini akan membuat %(num)d pesanan (satu per toko), ", new_orders)
+        text += _("sedangkan pesanan yang menunggu konfirmasi penjual boleh maksimal %(limit)d sekaligus.",
+                  limit=self.max_pending)
+        if self.pending:
+            text += " " + ngettext("Anda sudah punya %(num)d pesanan yang menunggu konfirmasi.",
+                                   "Anda sudah punya %(num)d pesanan yang menunggu konfirmasi.", self.pending)
+        if self.orders_left:
+            text += " " + ngettext("Hapus centang toko sampai tersisa %(num)d, atau tunggu penjual mengonfirmasi "
+                                   "pesanan Anda lalu pesan sisanya.",
+                                   "Hapus centang toko sampai tersisa %(num)d, atau tunggu penjual mengonfirmasi "
+                                   "pesanan Anda lalu pesan sisanya.", self.orders_left)
+        else:
+            text += " " + _("Tunggu penjual mengonfirmasi pesanan Anda (atau batalkan pesanan lama) sebelum "
+                            "memesan lagi.")
+        return text
+
+    def value_problem(self, new_value: int) -> str | None:
+        """The truthful refusal for a checkout worth `new_value` rupiah, or None."""
+        if self.unpaid_value + new_value <= self.max_value:
+            return None
+        text = _("Pesanan yang belum dibayar (bayar di tempat atau saat diambil) boleh bernilai maksimal "
+                 "%(limit)s sekaligus per akun.", limit=rupiah(self.max_value))
+        if self.unpaid_value:
+            text += " " + _("Pesanan Anda yang belum dibayar bernilai %(open)s, checkout ini %(new)s.",
+                            open=rupiah(self.unpaid_value), new=rupiah(new_value))
+        else:
+            text += " " + _("Checkout ini bernilai %(new)s.", new=rupiah(new_value))
+        text += " " + _("Hapus centang toko atau kurangi jumlah barang, atau tunggu pesanan lama selesai.")
+        return text
+
+
+def guard_for(buyer_id: int | None) -> Guard:
+    """The COD guard's figures for a buyer (a guest has no orders yet)."""
+    config = current_app.config
+    pending, unpaid, completed = (0, 0, 0) if buyer_id is None else (
+        int(v) for v in db.session.execute(_GUARD_FIGURES, {"buyer_id": buyer_id}).one())
+    trusted = completed >= config["TRUSTED_BUYER_COMPLETED_ORDERS"]
+    return Guard(pending=pending, max_pending=config["MAX_PENDING_ORDERS"], unpaid_value=unpaid,
+                 max_value=config["MAX_UNPAID_ORDER_VALUE_TRUSTED" if trusted else "MAX_UNPAID_ORDER_VALUE"],
+                 trusted=trusted)
+
+
+def order_total(group, mode: str | None) -> int:
+    """What one store's order will cost: its items plus the delivery fee for COD delivery."""
+    return group.subtotal + (group.store.delivery_fee if mode == "delivery" else 0)
+
+
+def offered_modes(store) -> list[str]:
+    return [m for m, ok in (("delivery", store.offers_delivery), ("pickup", store.offers_pickup)) if ok]
+
+
+@dataclass
+class StoreTotal:
+    group: object  # services.cart.CartGroup
+    chosen: bool
+    mode: str | None
+
+    @property
+    def fee(self) -> int:
+        return self.group.store.delivery_fee if self.mode == "delivery" else 0
+
+    @property
+    def total(self) -> int:
+        return self.group.subtotal + self.fee
+
+
+@dataclass
+class Summary:
+    """What the checkout page shows before it is submitted: per store its subtotal, the fee of
+    the chosen mode and the order's total, the grand total, and the guard's warnings."""
+
+    stores: list[StoreTotal]
+    guard: Guard
+
+    @property
+    def chosen(self) -> list[StoreTotal]:
+        return [s for s in self.stores if s.chosen]
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.chosen)
+
+    @property
+    def fees(self) -> int:
+        return sum(s.fee for s in self.chosen)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for w in (self.guard.count_problem(len(self.chosen)) if self.chosen else None,
+                            self.guard.value_problem(self.total) if self.chosen else None) if w]
+
+
+def summarize(cart, buyer_id: int, chosen: set[int] | None, requested: dict) -> Summary:
+    """The checkout's figures for the stores `chosen` (None: every orderable store) in the
+    `requested` modes (store id -> mode; a missing or unoffered mode falls back to the
+    store's first)."""
+    stores = []
+    for group in cart.groups:
+        offered = offered_modes(group.store)
+        mode = requested.get(group.store.id)
+        mode = mode if mode in offered else (offered[0] if offered else None)
+        picked = group.orderable and (chosen is None or group.store.id in chosen)
+        stores.append(StoreTotal(group=group, chosen=picked, mode=mode))
+    return Summary(stores=stores, guard=guard_for(buyer_id))
 
 
 @dataclass
@@ -132,6 +276,8 @@ def _read_cart(buyer_id, fulfilment, address, store_ids):
     groups = [g for g in cart.groups if store_ids is None or g.store.id in set(store_ids)]
     if not groups:
         raise ValidationError(_("Keranjang Anda kosong."), fields={"store_ids": _("Tidak ada barang untuk dipesan.")})
+    if any(g.store.owner_id == buyer_id for g in groups):
+        raise ForbiddenError(own_store_message(), fields={"store_ids": own_store_message()})
     modes = _choose_modes(groups, fulfilment)
     delivery = clean_address(address) if "delivery" in modes.values() else None
     sellers = {u.id: u for u in db.session.scalars(_USERS, {"ids": list({g.store.owner_id for g in groups})})}
@@ -140,19 +286,25 @@ def _read_cart(buyer_id, fulfilment, address, store_ids):
 
 def _write(buyer_id, key, groups, modes, delivery, save_address, sellers) -> list[Order]:
     """Inside the write lock: the COD guard, the stock, then every row (all or nothing)."""
-    _guard_pending(buyer_id, len(groups))
+    _guard(buyer_id, groups, modes)
     problems = []
     for group in groups:
-        reason = store_problem(group.store)
+        reason = store_problem(group.store, buyer_id)
         if reason:
             problems.append(("store", reason))
             continue
         for line in group.lines:
-            reason = line_problem(line.product, line.quantity) or _take_stock(line.product, line.quantity)
+            reason = line_problem(line.product, line.quantity)
             if reason:
+                limit = per_order_limit(line.product)
+                over_limit = limit is not None and line.quantity > limit and reason == limit_message(line.product, limit)
+                problems.append(("limit" if over_limit else "stock", reason))
+            elif reason := _take_stock(line.product, line.quantity):
                 problems.append(("stock", reason))
     if problems:
-        error = StoreUnavailableError if all(kind == "store" for kind, _r in problems) else OutOfStockError
+        kinds = {kind for kind, _r in problems}
+        error = (OutOfStockError if "stock" in kinds else ValidationError if "limit" in kinds
+                 else StoreUnavailableError)
         raise error(" ".join(reason for _k, reason in problems),
                     fields={"items": "; ".join(reason for _k, reason in problems)})
     db.session.execute(_EMPTY_CART_LINES, {"user_id": buyer_id,
@@ -191,7 +343,7 @@ def _choose_modes(groups, fulfilment: dict) -> dict[int, str]:
     for group in groups:
         store = group.store
         mode = fulfilment.get(str(store.id))
-        offered = [m for m, ok in (("delivery", store.offers_delivery), ("pickup", store.offers_pickup)) if ok]
+        offered = offered_modes(store)
         if mode is None and len(offered) == 1:
             mode = offered[0]
         if mode not in FULFILMENT_MODES:
@@ -205,14 +357,13 @@ def _choose_modes(groups, fulfilment: dict) -> dict[int, str]:
     return modes
 
 
-def _guard_pending(buyer_id: int, new_orders: int) -> None:
-    limit = current_app.config["MAX_PENDING_ORDERS"]
-    pending = db.session.scalar(_PENDING_ORDERS, {"buyer_id": buyer_id})
-    if pending + new_orders > limit:
-        raise TooManyPendingOrdersError(_(
-            "Anda sudah memiliki %(pending)d pesanan yang menunggu konfirmasi (maksimal %(limit)d). "
-            "Tunggu penjual mengonfirmasi atau batalkan pesanan lama sebelum memesan lagi.",
-            pending=pending, limit=limit))
+def _guard(buyer_id: int, groups, modes: dict[int, str]) -> None:
+    """The COD abuse guard, read inside the write lock so parallel checkouts cannot both pass."""
+    guard = guard_for(buyer_id)
+    problem = guard.count_problem(len(groups)) or guard.value_problem(
+        sum(order_total(g, modes[g.store.id]) for g in groups))
+    if problem:
+        raise TooManyPendingOrdersError(problem, fields={"store_ids": problem})
 
 
 def _take_stock(product: Product, quantity: int) -> str | None:

@@ -13,7 +13,7 @@ from malpro.database import immediate_transaction
 from malpro.extensions import db
 from malpro.models import Order, OrderEvent, OrderItem, Product, Review, Store, utcnow
 from malpro.services import notifications
-from malpro.services.errors import ConflictError, DomainError, NotFoundError, ValidationError
+from malpro.services.errors import ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError
 
 STATUS_LABELS = {
     "pending": _l("Menunggu Konfirmasi"),
@@ -181,6 +181,9 @@ def add_reviews(code: str, buyer_id: int, reviews: list[dict]) -> list[Review]:
 
 def _add_reviews(code: str, buyer_id: int, reviews: list[dict]) -> list[Review]:
     order = order_for_buyer(code, buyer_id)
+    if order.store.owner_id == buyer_id:
+        # DOMAIN.md: a store's owner never reviews its products (an order from before that rule).
+        raise ForbiddenError(_("Pemilik toko tidak bisa mengulas produk tokonya sendiri."))
     if order.status != "completed":
         raise ConflictError(_("Ulasan hanya bisa diberikan setelah pesanan selesai."))
     if not reviews:
@@ -221,7 +224,7 @@ def _add_reviews(code: str, buyer_id: int, reviews: list[dict]) -> list[Review]:
 
 def reviewable_items(order: Order) -> list[OrderItem]:
     """The order's products the buyer has not reviewed yet (empty unless completed)."""
-    if order.status != "completed":
+    if order.status != "completed" or order.store.owner_id == order.buyer_id:
         return []
     done = set(db.session.scalars(select(Review.product_id).where(Review.order_id == order.id)))
     return [item for item in order.items if item.product_id is not None and item.product_id not in done]

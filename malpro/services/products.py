@@ -3,7 +3,7 @@
 Every function takes the acting store's id and refuses (NotFoundError) a product of another
 store, so another seller's product answers 404 wherever it is asked for. Field values are
 plain Python values with the API's names (API.md, Seller): name, category (slug), price,
-stock, unit, description, active, plus halal_number, pirt_number and bpom_number. Numbers may
+stock, max_per_order, unit, description, active, plus halal_number, pirt_number and bpom_number. Numbers may
 also come as text from web forms ("15.000", "Rp 15.000"); anything else is refused on its field.
 """
 import logging
@@ -32,6 +32,10 @@ NAME_MIN, NAME_MAX = 3, 120
 UNIT_MAX = 20
 DESCRIPTION_MAX = 5000
 STOCK_MAX = 1_000_000
+# A product with limited stock goes at most this many per order, unless its seller sets
+# another maximum (DOMAIN.md "COD abuse guard"); products with unlimited stock have none.
+DEFAULT_MAX_PER_ORDER = 20
+MAX_PER_ORDER_MAX = 999
 MAX_IMAGES = 8
 CERTIFICATE_MAX = 60
 # Offered as suggestions; a seller may type another unit ("pasang", "lembar", ...).
@@ -148,6 +152,7 @@ def duplicate_product(store_id: int, product_id: int) -> Product:
     copy = Product(
         store_id=store_id, category_id=original.category_id, name=name, slug=slugify(name),
         description=original.description, price=original.price, stock=original.stock, unit=original.unit,
+        max_per_order=original.max_per_order,
         is_active=False, halal_number=original.halal_number, pirt_number=original.pirt_number,
         bpom_number=original.bpom_number,
     )
@@ -263,6 +268,7 @@ def _clean(data: Mapping, partial: bool) -> dict:
     check("category", _clean_category)
     check("price", _clean_price)
     check("stock", _clean_stock, required=False, default=None)
+    check("max_per_order", _clean_max_per_order, required=False, default=None)
     check("unit", _clean_unit, required=False, default="pcs")
     check("description", _clean_description, required=False, default="")
     for key in CERTIFICATE_FIELDS:
@@ -348,6 +354,23 @@ def _clean_stock(value) -> int | None:
     if stock > STOCK_MAX:
         raise ValueError(_("Stok paling banyak %(n)s.", n=f"{STOCK_MAX:,}".replace(",", ".")))
     return stock
+
+
+def _clean_max_per_order(value) -> int | None:
+    """The most one order may take (empty: the default, DEFAULT_MAX_PER_ORDER)."""
+    message = _("Maksimal per pesanan harus bilangan bulat 1 sampai %(max)d; kosongkan untuk bawaan (%(n)d).",
+                max=MAX_PER_ORDER_MAX, n=DEFAULT_MAX_PER_ORDER)
+    limit = None if value is None else _whole_number(value, message)
+    if limit is not None and not 1 <= limit <= MAX_PER_ORDER_MAX:
+        raise ValueError(message)
+    return limit
+
+
+def per_order_limit(product: Product) -> int | None:
+    """How many of this product one order may take: None (no limit of its own) for unlimited stock."""
+    if product.stock is None:
+        return None
+    return product.max_per_order or DEFAULT_MAX_PER_ORDER
 
 
 def _clean_unit(value) -> str:

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from malpro.forms import safe_next_url
 from malpro.htmx import is_htmx, vary_on_htmx
-from malpro.services import cart
+from malpro.services import cart, checkout
 from malpro.services.catalog import visible_product
 from malpro.services.errors import DomainError
 from malpro.shop import bp
@@ -27,9 +27,14 @@ def _quantity_from_form(default: int | None = None):
         return default if raw == "" and default is not None else raw  # the service explains a bad value
 
 
+def _cart_context() -> dict:
+    """The cart and what the COD guard still allows the buyer (the cart warns before checkout)."""
+    return {"cart": cart.get_cart(_buyer_id(), session), "guard": checkout.guard_for(_buyer_id())}
+
+
 @bp.get("/keranjang")
 def cart_page():
-    return vary_on_htmx(render_template("shop/cart.html", cart=cart.get_cart(_buyer_id(), session)))
+    return vary_on_htmx(render_template("shop/cart.html", **_cart_context()))
 
 
 @bp.post("/keranjang/tambah")
@@ -78,7 +83,7 @@ def remove_cart_line(product_id: int):
 
 def _cart_answer(error: str | None, product_id: int, removed: bool = False):
     if is_htmx():
-        return vary_on_htmx(render_template("shop/partials/_cart_lines.html", cart=cart.get_cart(_buyer_id(), session),
+        return vary_on_htmx(render_template("shop/partials/_cart_lines.html", **_cart_context(),
                                             error=error, error_product_id=product_id, oob_badge=True))
     if error:
         flash(error, "error")

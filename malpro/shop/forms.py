@@ -22,7 +22,9 @@ class CheckoutForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kelurahan.choices = kelurahan_choices(self.kecamatan.data)
+        # Every kelurahan, grouped by kecamatan (<optgroup>): without JavaScript a buyer who
+        # changes the kecamatan still finds the right kelurahan; with it, htmx narrows the list.
+        self.kelurahan.choices = kelurahan_choices(None)
 
     def address(self) -> dict:
         return {key: getattr(self, key).data for key in ("recipient", "phone", "street", "kecamatan", "kelurahan",

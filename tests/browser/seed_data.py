@@ -103,6 +103,11 @@ def seed() -> dict:
         reviewer = accounts.register_user(f"Pembeli Aksesibilitas {viewport.title()}",
                                           f"pembeli-a11y-{viewport}@uji.malpro.id", PASSWORD, phone="081211112222")
         out["a11y_buyers"][viewport] = {"email": reviewer.email}
+        # Issue 13 (checkout and seller journeys): one account per journey and viewport.
+        for role in ("new_sellers", "totals_buyers", "refused_buyers"):
+            email = f"{role.replace('_', '-')}-{viewport}@uji.malpro.id"
+            account = accounts.register_user(f"Uji {role} {viewport}", email, PASSWORD, phone="081233334444")
+            out.setdefault(role, {})[viewport] = {"email": account.email}
     for spec in STORES:
         name, email, phone = spec["owner"]
         owner = accounts.register_user(name, email, PASSWORD, phone=phone)
