@@ -112,3 +112,10 @@ translations-compile: $(VENV)/.installed
 
 $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile -i $< -o $@
+
+## Lighthouse (mobile) on home, category, product, cart, sign-in and transparency, served by
+## gunicorn alone and through the shipped nginx site when nginx is installed; reports in
+## bench/results/lighthouse/ (npm installs lighthouse into node_modules/ on first use)
+.PHONY: lighthouse
+lighthouse: install
+	$(BIN)/python -m bench.lighthouse

@@ -3,11 +3,13 @@
 1. Builds a temporary SQLite database with the real migrations and the demo seeder at benchmark
    scale: 3,000 stores and 50,000 products (`flask seed-demo --stores 3000 --products 50000`).
 2. Serves the application with gunicorn (2 sync workers, 127.0.0.1, bench/wsgi.py: the real
-   app plus a trivial endpoint that returns a short string).
+   app plus a trivial endpoint that returns a short string), and, in its own gunicorn with the
+   same settings, a bare Flask hello-world app (bench/hello.py).
 3. Loads each page with `wrk -t2 -c16 -d10s --latency`: a warm-up run each, then 3 rounds over
-   all pages, and prints the medians of requests/s, p50 and p99 next to the trivial endpoint's,
-   measured by the same server in the same run. The ratio to the trivial endpoint is the figure
-   that counts (docs/performance.md has the targets and the measured results).
+   all pages, and prints the medians of requests/s, p50 and p99 with two ratios: to the bare
+   hello app (the figure that counts: it carries none of Malpro's per-request work) and to the
+   trivial endpoint inside Malpro (Malpro's own frame cost cancels out). docs/performance.md
+   has the targets and the measured results.
 
 Needs Debian's `wrk` (`apt-get install -y wrk`); when it is missing and we run as root, it is
 installed with apt-get, otherwise the benchmark stops and says so. Nothing else is installed.
@@ -37,10 +39,11 @@ from bench.load_server import gunicorn_cpu_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 STORES, PRODUCTS = 3000, 50000
-# What the issue asks of each page, as a share of the trivial endpoint's requests/s.
-TARGETS = {"home": 0.20, "category": 0.20, "search": 0.12, "search_exact": 0.20, "search_typo": 0.10,
-           "product": 0.25}
-P99_LIMIT_MS = 100.0
+# What each page must reach, as a share of the bare hello app's requests/s (issue 18; the
+# corrected search keeps issue 14's floor).
+TARGETS = {"home": 0.30, "category": 0.30, "search": 0.20, "search_exact": 0.20, "search_typo": 0.10,
+           "product": 0.30}
+P99_LIMIT_MS = 50.0
 SEARCH_WORD = "kerip"  # the prefix of "keripik", in about 2% of the demo products
 # Issue 14: a search typed right, and the same words misspelt (corrected to "keripik tempe").
 SEARCH_EXACT, SEARCH_TYPO = "keripik+tempe", "keripk+tmpe"
@@ -76,20 +79,23 @@ def main(argv=None) -> int:
         pages = pick_pages(workdir / "malpro.db")
         if args.only:
             pages = {name: path for name, path in pages.items() if name in args.only or name == "trivial"}
-        port = free_port()
-        with serve(env, port) as server:
-            base = f"http://127.0.0.1:{port}"
-            for name, path in pages.items():
-                check_page(base + path, name)
+        load_before = os.getloadavg()
+        port, hello_port = free_port(), free_port()
+        with serve(env, port) as server, serve(env, hello_port, "bench.hello:app", "/") as hello:
+            targets = {"hello": (hello, f"http://127.0.0.1:{hello_port}/")}
+            targets.update({name: (server, f"http://127.0.0.1:{port}{path}") for name, path in pages.items()})
+            for name, (_, url) in targets.items():
+                check_page(url, name)
             print(f"\nWarm-up ({min(args.duration, 3)} s per page)…", flush=True)
-            for path in pages.values():
-                run_wrk(wrk, base + path, min(args.duration, 3), args.connections, server)
-            runs: dict[str, list[Result]] = {name: [] for name in pages}
+            for target, url in targets.values():
+                run_wrk(wrk, url, min(args.duration, 3), args.connections, target)
+            runs: dict[str, list[Result]] = {name: [] for name in targets}
             for round_number in range(1, args.rounds + 1):
                 print(f"Round {round_number}/{args.rounds}…", flush=True)
-                for name, path in pages.items():
-                    runs[name].append(run_wrk(wrk, base + path, args.duration, args.connections, server))
-        report(pages, runs, args)
+                for name, (target, url) in targets.items():
+                    runs[name].append(run_wrk(wrk, url, args.duration, args.connections, target))
+        pages = {"hello": "(bench/hello.py)", **pages}
+        report(pages, runs, args, load_before)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -152,23 +158,23 @@ def free_port() -> int:
 
 
 class serve:
-    """gunicorn with 2 sync workers on 127.0.0.1:port, stopped on exit."""
+    """gunicorn with 2 sync workers on 127.0.0.1:port serving `app`, stopped on exit."""
 
-    def __init__(self, env: dict, port: int):
-        self.env, self.port = env, port
+    def __init__(self, env: dict, port: int, app: str = "bench.wsgi:app", probe: str = "/healthz"):
+        self.env, self.port, self.app, self.probe = env, port, app, probe
 
     def __enter__(self):
         command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "sync",
-                   "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "bench.wsgi:app"]
+                   "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", self.app]
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
                                         start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{self.probe}", timeout=2) as response:
                     if response.status == 200:
-                        print(f"gunicorn (2 sync workers) on 127.0.0.1:{self.port}", flush=True)
+                        print(f"gunicorn (2 sync workers) serving {self.app} on 127.0.0.1:{self.port}", flush=True)
                         return self
             except OSError:
                 time.sleep(0.2)
@@ -225,32 +231,32 @@ def run_wrk(wrk: str, url: str, duration: int, connections: int, server: serve) 
                   1000 * cpu / max(requests, 1))
 
 
-def report(pages: dict, runs: dict[str, list[Result]], args) -> None:
+def report(pages: dict, runs: dict[str, list[Result]], args, load_before) -> None:
     fields = ("requests_per_second", "p50_ms", "p99_ms", "server_cpu_ms")
     median = {name: Result(*(statistics.median(getattr(r, f) for r in results) for f in fields))
               for name, results in runs.items()}
-    trivial = median["trivial"]
+    hello, trivial = median["hello"], median["trivial"]
     print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s --latency; median of {args.rounds} runs "
           f"after a warm-up; gunicorn 2 sync workers; {PRODUCTS:,} products in {STORES:,} stores (SQLite)\n")
-    print(f"{'page':12} {'path':38} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'target':>6} "
-          f"{'cpu ms':>7} {'cpu ratio':>9}  ok")
+    print(f"{'page':12} {'path':38} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'/hello':>6} {'target':>6} "
+          f"{'/trivial':>8} {'cpu ms':>7}  ok")
     failed = False
     for name, path in pages.items():
         result = median[name]
-        ratio = result.requests_per_second / trivial.requests_per_second
-        cpu_ratio = trivial.server_cpu_ms / result.server_cpu_ms if result.server_cpu_ms else 0.0
+        ratio = result.requests_per_second / hello.requests_per_second
+        in_app = result.requests_per_second / trivial.requests_per_second
         target = TARGETS.get(name)
         ok = target is None or (ratio >= target and result.p99_ms < P99_LIMIT_MS)
         failed |= not ok
         print(f"{name:12} {path[:38]:38} {result.requests_per_second:7.0f} {result.p50_ms:7.1f} "
-              f"{result.p99_ms:7.1f} {ratio:6.0%} {f'{target:.0%}' if target else '':>6} "
-              f"{result.server_cpu_ms:7.2f} {cpu_ratio:9.0%}  {'' if target is None else ('yes' if ok else 'NO')}")
-    print(f"\nratio: requests/s against the trivial endpoint's (the issue's figure); cpu ms: server CPU "
-          f"time per request (gunicorn master and workers), and cpu ratio the trivial endpoint's cpu ms "
-          f"over the page's (independent of other load on the machine). p99 limit: {P99_LIMIT_MS:.0f} ms.")
+              f"{result.p99_ms:7.1f} {ratio:6.0%} {f'{target:.0%}' if target else '':>6} {in_app:8.0%} "
+              f"{result.server_cpu_ms:7.2f}  {'' if target is None else ('yes' if ok else 'NO')}")
+    print(f"\n/hello: requests/s against the bare Flask hello app's, served alongside (the figure that "
+          f"counts); /trivial: against the trivial endpoint inside Malpro; cpu ms: server CPU time per "
+          f"request (gunicorn master and workers). p99 limit: {P99_LIMIT_MS:.0f} ms.")
     load = os.getloadavg()
-    print(f"Machine: {os.cpu_count()} CPUs, {platform_line()}; load average at the end "
-          f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(f"Machine: {os.cpu_count()} CPUs, {platform_line()}; load average at the start "
+          f"{load_before[0]:.2f}, at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     if failed:
         print("Some pages missed their target.")
 

@@ -35,6 +35,8 @@ def create_app(config: dict | object | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    init_static_assets(app)
+    init_page_cache(app)
     register_commands(app)
     return app
 
@@ -135,13 +137,17 @@ def register_extensions(app: Flask) -> None:
     from malpro import models  # noqa: F401  (registers every table on the metadata)
     from malpro.auth.session import init_login_manager
     from malpro.database import configure_sqlite
-    from malpro.extensions import babel, csrf, db, limiter, migrate
+    from malpro.extensions import babel, compress, csrf, db, limiter, migrate
     from malpro.i18n import select_locale
+    from malpro.sessionless import init_sessionless_forms
 
+    # First: its after-request hook then runs last, on the finished body.
+    compress.init_app(app)
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    init_sessionless_forms(app)  # before CSRFProtect's check
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
@@ -177,6 +183,18 @@ def register_template_helpers(app: Flask) -> None:
     from malpro.templating import register_template_helpers as register
 
     register(app)
+
+
+def init_static_assets(app: Flask) -> None:
+    from malpro.static_assets import init_static_assets as init
+
+    init(app)
+
+
+def init_page_cache(app: Flask) -> None:
+    from malpro.page_cache import init_page_cache as init
+
+    init(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -30,6 +30,22 @@ class Config:
     # One JSON line per request (malpro/request_log.py); the client IP only when asked for.
     REQUEST_LOG = True
     REQUEST_LOG_IP = False
+    # Public pages for visitors without a session, kept whole per worker (malpro/page_cache.py):
+    # exact on SQLite; on PostgreSQL only for this many seconds (0: not kept, use nginx's cache).
+    PAGE_CACHE = True
+    PAGE_CACHE_POSTGRES_SECONDS = 0
+    # Responses over 1 KB are compressed by the app (Flask-Compress; Brotli, else gzip) for
+    # clients that accept it, so a server without nginx sends small pages too
+    # (docs/security.md: BREACH).
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_LEVEL = 6
+    COMPRESS_BR_LEVEL = 5
+    # Static files are sent as streams, which Flask-Compress packs with Brotli (not gzip).
+    COMPRESS_ALGORITHM_STREAMING = ["br"]
+    COMPRESS_MIN_SIZE = 1024
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "text/javascript",
+                          "application/json", "application/manifest+json", "image/svg+xml",
+                          "text/csv", "application/xml"]
 
     RATELIMIT_ENABLED = True
     # None: a SQLite file in instance/ that every worker process on this server shares

@@ -1,7 +1,7 @@
 """Error pages for people, the API's error shape for apps (anything under /api/)."""
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from malpro.extensions import db
@@ -46,6 +46,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         message = _("Sesi formulir sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
+        generate_csrf()  # a visitor without a session gets one, so trying again works
         if wants_json():
             return api_error(400, message)
         return render_template("errors/error.html", status=400, message=message), 400

@@ -1,5 +1,6 @@
 """Extension objects, created unbound; `create_app` binds them to the app."""
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -15,6 +16,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()
 # Storage comes from RATELIMIT_STORAGE_URI: by default a SQLite file every worker of this server
 # shares (malpro/ratelimit.py), Redis when MALPRO_REDIS_URL is set. Limits: malpro/auth/throttle.py.
 limiter = Limiter(key_func=get_remote_address)

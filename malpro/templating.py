@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from malpro.formatting import compact_number, iso, rupiah, wib
+from malpro.sessionless import has_session
 
 # Stands for the CSRF token in renderings shared by every visitor (see fill_csrf_placeholders).
 # Random per process (the shared renderings are kept per process too), so no text a user
@@ -35,16 +36,19 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "nav_categories": _nav_categories,
             "cart_badge_count": _cart_badge_count,
-            "csrf_headers": lambda: json.dumps({"X-CSRFToken": generate_csrf()}),
+            # The frame's token is filled in after rendering (fill_csrf_placeholders).
+            "csrf_headers": lambda: json.dumps({"X-CSRFToken": CSRF_PLACEHOLDER}),
         }
 
 
 def fill_csrf_placeholders(response):
-    """Put this visitor's CSRF token where cached (shared) renderings hold the placeholder."""
+    """Put this visitor's CSRF token where cached (shared) renderings and the page frame hold
+    the placeholder. A visitor without a session gets an empty one, and so no cookie: their
+    first form is checked by origin (malpro/sessionless.py)."""
     if response.mimetype == "text/html" and not response.direct_passthrough:
         body = response.get_data(as_text=True)
         if CSRF_PLACEHOLDER in body:
-            response.set_data(body.replace(CSRF_PLACEHOLDER, generate_csrf()))
+            response.set_data(body.replace(CSRF_PLACEHOLDER, generate_csrf() if has_session() else ""))
     return response
 
 

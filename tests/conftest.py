@@ -36,6 +36,9 @@ def _base_config(workdir, url: str) -> dict:
         "UPLOAD_DIR": str(workdir / "uploads"),
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
+        # Whole pages kept for anonymous visitors would hide the rendering (query counts) from
+        # most tests; tests/test_page_cache.py tests the cache itself.
+        "PAGE_CACHE": False,
         "RATELIMIT_ENABLED": False,
         "MAIL_SERVER": None,
         "SERVER_NAME": None,

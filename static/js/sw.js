@@ -10,7 +10,7 @@
 "use strict";
 
 // Change the version when SHELL changes: activation then drops the old caches.
-const VERSION = "v1";
+const VERSION = "v2";
 const CACHE = "malpro-shell-" + VERSION;
 const OFFLINE_URL = "/offline";
 const SHELL = [
@@ -82,6 +82,13 @@ function staleWhileRevalidate(event) {
           return cache.put(request, response.clone()).then(function () { return response; });
         }
         return response;
+      }).catch(function (error) {
+        // Offline: pages ask for static files by versioned address (?v=...); the shell was
+        // stored without one, so any stored version beats nothing.
+        return cache.match(request, { ignoreSearch: true }).then(function (stored) {
+          if (stored) { return stored; }
+          throw error;
+        });
       });
       if (cached) {
         event.waitUntil(refresh.catch(function () {}));

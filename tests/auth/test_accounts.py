@@ -133,6 +133,7 @@ def test_csrf_header_accepted_for_htmx(config, make):
     config["WTF_CSRF_ENABLED"] = True
     app = create_app(config)
     client = app.test_client()
+    client.get("/auth/login")  # a form page starts the session (public pages alone do not)
     page = client.get("/").get_data(as_text=True)
     token = re.search(r'X-CSRFToken&#34;: &#34;([^&]+)&#34;', page).group(1)
     response = client.post("/bahasa", data={"lang": "en"}, headers={"X-CSRFToken": token})

@@ -144,8 +144,9 @@ def test_add_without_csrf_token_is_refused(config, make):
 
 
 def test_product_pages_and_cards_carry_the_visitors_own_csrf_token(config, make):
-    """Cards and product pages are cached renderings shared by every visitor; each visitor
-    must still get a form with their own CSRF token (and can add to the cart without JS)."""
+    """Cards and product pages are cached renderings shared by every visitor; each visitor with
+    a session must still get a form with their own CSRF token (and can add to the cart without
+    JS). A visitor without a session gets an empty one (no cookie): see the next test."""
     import re
 
     from malpro import create_app
@@ -158,6 +159,7 @@ def test_product_pages_and_cards_carry_the_visitors_own_csrf_token(config, make)
     tokens = []
     for _visitor in range(2):
         client = app.test_client()
+        client.get("/auth/login")  # a form page starts the session
         page = client.get(f"/produk/{product_id}", follow_redirects=True).get_data(as_text=True)
         assert "__malpro_csrf_token__" not in page
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
