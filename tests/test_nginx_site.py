@@ -28,6 +28,8 @@ def _test_site(text: str, root: Path, port: int, app_port: int) -> str:
     text = text.replace("/srv/malpro/instance/uploads/", f"{root}/uploads/")
     text = text.replace("/srv/malpro/app/static/", f"{root}/static/")
     text = text.replace("/var/log/nginx/", f"{root}/")
+    text = text.replace("/var/cache/nginx/malpro", f"{root}/cache")
+    text = text.replace("/etc/nginx/snippets/", f"{root}/snippets/")
     text = text.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
     text = re.sub(r"^\s*ssl_\w+.*$", "", text, flags=re.M)
     text = re.sub(r"^\s*listen \[::\].*$", "", text, flags=re.M)
