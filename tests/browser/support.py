@@ -59,12 +59,19 @@ def describe_violations(violations: list[dict]) -> str:
 
 
 def csrf_token(page: Page) -> str:
-    """The form token of the page's session (base.html hands it to htmx on <body>)."""
+    """The form token of the page's session (base.html hands it to htmx on <body>); empty for a
+    visitor without a session, whose first form is checked by origin (malpro/sessionless.py)."""
     return page.evaluate("() => JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken']")
+
+
+def form_headers(page: Page) -> dict:
+    """What the browser sends with a form of the page: its token, and its Origin (which
+    Playwright's page.request does not add by itself)."""
+    return {"X-CSRFToken": csrf_token(page), "Origin": page.evaluate("() => location.origin")}
 
 
 def put_in_cart(page: Page, product_id: int, quantity: int = 1) -> None:
     """Set-up shortcut for tests about other pages: what the add-to-cart form posts."""
     response = page.request.post("/keranjang/tambah", form={"product_id": str(product_id), "quantity": str(quantity)},
-                                 headers={"X-CSRFToken": csrf_token(page)}, max_redirects=0)
+                                 headers=form_headers(page), max_redirects=0)
     assert response.status in (302, 303), response.status

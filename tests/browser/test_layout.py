@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.support import csrf_token, login
+from tests.browser.support import form_headers, login
 
 pytestmark = pytest.mark.browser
 
@@ -100,7 +100,7 @@ class Walk:
 def _set_language(page: Page, lang: str) -> None:
     page.goto("/")
     response = page.request.post("/bahasa", form={"lang": lang, "next": "/"},
-                                 headers={"X-CSRFToken": csrf_token(page)})
+                                 headers=form_headers(page))
     assert response.ok, response.status
     page.goto("/")
     assert page.evaluate("() => document.documentElement.lang").startswith(lang)
