@@ -30,6 +30,7 @@ import uuid
 from collections import OrderedDict
 
 from flask import Flask, request
+from flask_login import current_user
 
 from malpro.sessionless import has_session
 
@@ -174,7 +175,9 @@ def mark_public_pages(response):
     if request.endpoint in PUBLIC_ENDPOINTS and request.method == "GET" and response.status_code == 200:
         shared = not has_session() and not request.headers.get("HX-Request")
         if not shared:
-            response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+            # A signed-in person's page is left to malpro/security.py (no-store).
+            if not current_user.is_authenticated:
+                response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         elif not response.cache_control.public:  # a view's own public policy stays
             response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
         response.vary.add("Cookie")

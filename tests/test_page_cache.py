@@ -117,3 +117,16 @@ def test_a_visitor_with_a_session_is_checked_by_token_even_from_our_origin(cache
     client.get("/auth/login")
     response = client.post("/bahasa", data={"lang": "en", "csrf_token": ""}, headers={"Origin": "http://localhost"})
     assert response.status_code == 400
+
+
+def test_a_signed_in_person_s_public_pages_are_not_stored(cached_app, make):
+    with cached_app.app_context():
+        user = make.user(email="pembeli.cache@uji.malpro.id")
+        email = user.email
+    from tests.factories import PASSWORD
+
+    client = cached_app.test_client()
+    response = client.post("/auth/login", data={"email": email, "password": PASSWORD},
+                           headers={"Origin": "http://localhost"})
+    assert response.status_code == 302
+    assert client.get("/").headers["Cache-Control"] == "no-store"
