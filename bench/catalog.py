@@ -14,8 +14,18 @@
 Needs Debian's `wrk` (`apt-get install -y wrk`); when it is missing and we run as root, it is
 installed with apt-get, otherwise the benchmark stops and says so. Nothing else is installed.
 
+Also served alongside: a plain Flask + SQLAlchemy + Jinja shop's product page on the same
+database (bench/plain_shop.py), which Malpro's product page must at least match. When nginx is
+installed the pages are measured once more through the shipped site (deploy/nginx-malpro.conf,
+HTTPS, its 5 s micro-cache; bench/nginx_site.py).
+
+wrk sends no cookie: it is a first-time visitor, whose public pages Malpro keeps whole
+(malpro/page_cache.py). `--rendered` turns that cache off (MALPRO_PAGE_CACHE=false) to measure
+the path of a visitor with a session (a cart, a language, signed in), which renders every time.
+
 Options: --keep DIR reuses (or creates) the database in DIR instead of a throwaway one;
---duration and --rounds shorten a trial run; --only NAME measures some pages only.
+--duration and --rounds shorten a trial run; --only NAME measures some pages only;
+--no-nginx skips the pass through nginx.
 """
 from __future__ import annotations
 
@@ -36,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.load_server import gunicorn_cpu_seconds
+from bench.nginx_site import nginx_binary, write_config
 
 ROOT = Path(__file__).resolve().parent.parent
 STORES, PRODUCTS = 3000, 50000
@@ -66,6 +77,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="measured runs per page (3)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--only", action="append", help="measure only these pages (repeatable)")
+    parser.add_argument("--rendered", action="store_true",
+                        help="turn the page cache off (the path of a visitor with a session)")
+    parser.add_argument("--no-nginx", action="store_true", help="skip the pass through nginx")
     args = parser.parse_args(argv)
 
     wrk = find_wrk()
@@ -74,32 +88,84 @@ def main(argv=None) -> int:
     env = dict(os.environ, MALPRO_INSTANCE_PATH=str(workdir), DATABASE_URL=f"sqlite:///{workdir / 'malpro.db'}",
                MALPRO_LOG_LEVEL="WARNING", FLASK_APP="malpro")
     env.pop("FLASK_DEBUG", None)
+    malpro_env = dict(env, MALPRO_PAGE_CACHE="false") if args.rendered else env
+    nginx = None if args.no_nginx else nginx_binary()
     try:
         prepare_database(env)
         pages = pick_pages(workdir / "malpro.db")
         if args.only:
             pages = {name: path for name, path in pages.items() if name in args.only or name == "trivial"}
         load_before = os.getloadavg()
-        port, hello_port = free_port(), free_port()
-        with serve(env, port) as server, serve(env, hello_port, "bench.hello:app", "/") as hello:
+        port, hello_port, plain_port = free_port(), free_port(), free_port()
+        with serve(malpro_env, port) as server, serve(env, hello_port, "bench.hello:app", "/") as hello, \
+                serve(env, plain_port, "bench.plain_shop:app", "/") as plain:
             targets = {"hello": (hello, f"http://127.0.0.1:{hello_port}/")}
+            if "product" in pages:
+                targets["plain_product"] = (plain, f"http://127.0.0.1:{plain_port}{pages['product'].split('-')[0]}")
             targets.update({name: (server, f"http://127.0.0.1:{port}{path}") for name, path in pages.items()})
-            for name, (_, url) in targets.items():
-                check_page(url, name)
-            print(f"\nWarm-up ({min(args.duration, 3)} s per page)…", flush=True)
-            for target, url in targets.values():
-                run_wrk(wrk, url, min(args.duration, 3), args.connections, target)
-            runs: dict[str, list[Result]] = {name: [] for name in targets}
-            for round_number in range(1, args.rounds + 1):
-                print(f"Round {round_number}/{args.rounds}…", flush=True)
-                for name, (target, url) in targets.items():
-                    runs[name].append(run_wrk(wrk, url, args.duration, args.connections, target))
-        pages = {"hello": "(bench/hello.py)", **pages}
-        report(pages, runs, args, load_before)
+            runs = measure(wrk, targets, args)
+            if nginx:
+                with serve_nginx(nginx, workdir, port) as https_port:
+                    through = {f"nginx {name}": (server, f"https://127.0.0.1:{https_port}{path}")
+                               for name, path in pages.items() if name != "trivial"}
+                    runs.update(measure(wrk, through, args))
+        pages = {"hello": "(bench/hello.py)", "plain_product": "(bench/plain_shop.py)", **pages}
+        if nginx:
+            pages.update({f"nginx {name}": path for name, path in pages.items() if name in runs and
+                          f"nginx {name}" in runs})
+        report({name: path for name, path in pages.items() if name in runs}, runs, args, load_before,
+               "nginx: through the shipped nginx site (HTTPS, 1 worker, 5 s micro-cache); " if nginx else
+               "nginx not installed (or --no-nginx): no pass through nginx; ")
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+def measure(wrk: str, targets: dict, args) -> dict[str, list["Result"]]:
+    for name, (_, url) in targets.items():
+        check_page(url, name)
+    print(f"\nWarm-up ({min(args.duration, 3)} s per page)…", flush=True)
+    for target, url in targets.values():
+        run_wrk(wrk, url, min(args.duration, 3), args.connections, target)
+    runs: dict[str, list[Result]] = {name: [] for name in targets}
+    for round_number in range(1, args.rounds + 1):
+        print(f"Round {round_number}/{args.rounds}…", flush=True)
+        for name, (target, url) in targets.items():
+            runs[name].append(run_wrk(wrk, url, args.duration, args.connections, target))
+    return runs
+
+
+class serve_nginx:
+    """The shipped nginx site in front of the app's gunicorn on app_port; yields its HTTPS port."""
+
+    def __init__(self, nginx: str, workdir: Path, app_port: int):
+        self.nginx, self.folder, self.app_port = nginx, workdir / "nginx", app_port
+
+    def __enter__(self) -> int:
+        self.folder.mkdir(exist_ok=True)
+        https_port = free_port()
+        config = write_config(self.folder, https_port, free_port(), self.app_port)
+        self.process = subprocess.Popen([self.nginx, "-p", str(self.folder), "-c", str(config), "-g", "daemon off;"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        import ssl
+
+        context = ssl._create_unverified_context()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"https://127.0.0.1:{https_port}/healthz", timeout=2, context=context):
+                    print(f"nginx serving the site on https://127.0.0.1:{https_port}", flush=True)
+                    return https_port
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        sys.exit("nginx did not start: see " + str(self.folder / "error.log"))
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=10)
 
 
 def find_wrk() -> str:
@@ -199,10 +265,13 @@ class serve:
 
 
 def check_page(url: str, name: str) -> None:
-    with urllib.request.urlopen(url, timeout=10) as response:
+    import ssl
+
+    with urllib.request.urlopen(url, timeout=10, context=ssl._create_unverified_context()) as response:
         body = response.read()
         if response.status != 200:
             sys.exit(f"{name}: {url} answered {response.status}")
+    name = name.removeprefix("nginx ")
     if name == "search_typo" and b'id="search-correction"' not in body:
         sys.exit(f"{name}: {url} shows no correction")
     if name.startswith("search") and b'class="product-card"' not in body:
@@ -231,29 +300,38 @@ def run_wrk(wrk: str, url: str, duration: int, connections: int, server: serve) 
                   1000 * cpu / max(requests, 1))
 
 
-def report(pages: dict, runs: dict[str, list[Result]], args, load_before) -> None:
+def report(pages: dict, runs: dict[str, list[Result]], args, load_before, nginx_note: str) -> None:
     fields = ("requests_per_second", "p50_ms", "p99_ms", "server_cpu_ms")
     median = {name: Result(*(statistics.median(getattr(r, f) for r in results) for f in fields))
               for name, results in runs.items()}
     hello, trivial = median["hello"], median["trivial"]
+    plain = median.get("plain_product")
     print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s --latency; median of {args.rounds} runs "
-          f"after a warm-up; gunicorn 2 sync workers; {PRODUCTS:,} products in {STORES:,} stores (SQLite)\n")
-    print(f"{'page':12} {'path':38} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'/hello':>6} {'target':>6} "
+          f"after a warm-up; gunicorn 2 sync workers; {PRODUCTS:,} products in {STORES:,} stores (SQLite); "
+          + ("page cache OFF (--rendered: a visitor with a session)" if args.rendered
+             else "no cookie (a first-time visitor: the page cache serves)") + "\n")
+    print(f"{'page':18} {'path':38} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'/hello':>6} {'target':>6} "
           f"{'/trivial':>8} {'cpu ms':>7}  ok")
     failed = False
     for name, path in pages.items():
         result = median[name]
         ratio = result.requests_per_second / hello.requests_per_second
         in_app = result.requests_per_second / trivial.requests_per_second
-        target = TARGETS.get(name)
+        target = TARGETS.get(name.removeprefix("nginx "))
         ok = target is None or (ratio >= target and result.p99_ms < P99_LIMIT_MS)
+        if name.removeprefix("nginx ") == "product" and plain is not None:
+            ok &= result.requests_per_second >= plain.requests_per_second
         failed |= not ok
-        print(f"{name:12} {path[:38]:38} {result.requests_per_second:7.0f} {result.p50_ms:7.1f} "
+        print(f"{name:18} {path[:38]:38} {result.requests_per_second:7.0f} {result.p50_ms:7.1f} "
               f"{result.p99_ms:7.1f} {ratio:6.0%} {f'{target:.0%}' if target else '':>6} {in_app:8.0%} "
               f"{result.server_cpu_ms:7.2f}  {'' if target is None else ('yes' if ok else 'NO')}")
+    if plain is not None and "product" in median:
+        print(f"\nproduct page: {median['product'].requests_per_second / plain.requests_per_second:.0%} of the plain "
+              f"Flask shop's requests/s (target: at least 100 %).")
     print(f"\n/hello: requests/s against the bare Flask hello app's, served alongside (the figure that "
           f"counts); /trivial: against the trivial endpoint inside Malpro; cpu ms: server CPU time per "
-          f"request (gunicorn master and workers). p99 limit: {P99_LIMIT_MS:.0f} ms.")
+          f"request (gunicorn master and workers; nginx's own not counted). {nginx_note}"
+          f"p99 limit: {P99_LIMIT_MS:.0f} ms.")
     load = os.getloadavg()
     print(f"Machine: {os.cpu_count()} CPUs, {platform_line()}; load average at the start "
           f"{load_before[0]:.2f}, at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")

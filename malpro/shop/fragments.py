@@ -26,7 +26,8 @@ from malpro.services.catalog import today_wib
 # (a page of 24 cards is about 15,000), whichever comes first.
 MAX_ENTRIES = 512
 MAX_CHARACTERS = 4_000_000
-_CARDS = '{% for product in items %}{% include "shop/partials/_product_card.html" %}{% endfor %}'
+_CARDS = ('{% for product in items %}{% set eager = loop.index <= eager_count %}'
+          '{% include "shop/partials/_product_card.html" %}{% endfor %}')
 
 
 class FragmentCache:
@@ -127,9 +128,11 @@ def render_page(name: str, key: tuple, derived=None, **context) -> str:
     return render_template("shop/cached_page.html", blocks=blocks)
 
 
-def product_cards(items) -> Markup:
+def product_cards(items, eager: int = 0) -> Markup:
     """The HTML of product cards (templates/shop/partials/_product_card.html) for listing
-    cards (services.catalog.ProductCard): what goes inside a .product-grid."""
+    cards (services.catalog.ProductCard): what goes inside a .product-grid. The pictures of
+    the first `eager` cards load at once with high priority (the first screen of a listing:
+    its largest picture is what the phone waits for); the others load as they scroll in."""
     items = tuple(items)
     cache = cache_for("cards")
-    return cache.render(items, {"items": items})
+    return cache.render((items, eager), {"items": items, "eager_count": eager})
