@@ -13,6 +13,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(expire_unpaid_command)
     register_backup_commands(app)
     app.cli.add_command(remind_asn_command)
+    app.cli.add_command(media_sizes_command)
 
 
 @click.command("create-admin")
@@ -43,6 +44,15 @@ def seed_demo_command(stores: int, products: int) -> None:
 
     counts = seed_demo(stores=stores, products=products, log=click.echo)
     click.echo(f"Data demo siap: {counts}")
+
+
+@click.command("media-sizes")
+@with_appcontext
+def media_sizes_command() -> None:
+    """Write the medium version of product photos stored without one (once after upgrading)."""
+    from malpro.services.products import write_missing_medium_images
+
+    click.echo(f"Versi sedang dibuat untuk {write_missing_medium_images()} foto produk.")
 
 
 @click.command("remind-asn")

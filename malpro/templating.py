@@ -1,13 +1,17 @@
 """Jinja filters and the values every page's frame needs (navigation, badges)."""
 import json
 import secrets
+from pathlib import Path
 
-from flask import Flask, g, request, session, url_for
+from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from PIL import Image
+
 from malpro.formatting import compact_number, iso, rupiah, wib
+from malpro.services.images import medium_path
 from malpro.sessionless import has_session
 
 # Stands for the CSRF token in renderings shared by every visitor (see fill_csrf_placeholders).
@@ -24,6 +28,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["wib"] = wib
     app.jinja_env.filters["iso"] = iso
     app.jinja_env.globals["upload_url"] = upload_url
+    app.jinja_env.globals["image_srcset"] = image_srcset
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["category_name"] = category_name
@@ -55,6 +60,39 @@ def fill_csrf_placeholders(response):
 def upload_url(path: str | None) -> str | None:
     """Public URL of an uploaded image (product images and logos; never documents)."""
     return url_for("shop.uploaded_file", path=path) if path else None
+
+
+def image_srcset(large_path: str) -> str | None:
+    """`srcset` of a product photo (its medium and large versions, with their real widths),
+    or None while it has no medium version (`flask media-sizes` makes them)."""
+    widths = _image_widths(current_app.config["UPLOAD_DIR"], large_path)
+    if widths is None:
+        return None
+    medium_width, large_width = widths
+    return (f"{upload_url(medium_path(large_path))} {medium_width}w, "
+            f"{upload_url(large_path)} {large_width}w")
+
+
+# (UPLOAD_DIR, large path) -> (medium width, large width). Stored photos never change under
+# their random names, so their widths can be kept; a missing medium version is not remembered.
+_WIDTHS: dict[tuple[str, str], tuple[int, int]] = {}
+
+
+def _image_widths(upload_dir: str, large_path: str) -> tuple[int, int] | None:
+    widths = _WIDTHS.get((upload_dir, large_path))
+    if widths is None:
+        medium = medium_path(large_path)
+        if medium is None:
+            return None
+        try:  # Pillow reads only the headers here
+            with Image.open(Path(upload_dir) / medium) as m, Image.open(Path(upload_dir) / large_path) as large:
+                widths = (m.width, large.width)
+        except (OSError, ValueError):
+            return None
+        if len(_WIDTHS) >= 4096:
+            _WIDTHS.clear()
+        _WIDTHS[(upload_dir, large_path)] = widths
+    return widths
 
 
 def url_with(**changes) -> str:

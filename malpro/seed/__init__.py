@@ -48,6 +48,7 @@ from malpro.seed.history import seed_history
 from malpro.seed.programme import seed_programme
 from malpro.seed.qris import seed_qris
 from malpro.seed.stores import create_stores
+from malpro.services.products import write_missing_medium_images
 
 __all__ = ["ADMIN_EMAIL", "ADMIN_PASSWORD", "BUYER_EMAIL", "DEMO_DOMAIN", "DEMO_PASSWORD", "seed_demo",
            "seed_reference_data"]
@@ -73,6 +74,8 @@ def seed_demo(stores: int = 40, products: int = 400, log: Callable[[str], object
     # e.g.   from malpro.seed.qris import seed_qris; seed_qris(now, log)
     seed_programme(admin.id, log)
     seed_qris(now, log)
+    # Demo pictures drawn before the gallery had a medium size get one (a no-op afterwards).
+    write_missing_medium_images()
 
     totals = demo_totals()
     log(f"Data demo: {created_stores} toko, {created_products} produk dan {created_orders} pesanan baru "

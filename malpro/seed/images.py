@@ -21,6 +21,7 @@ from sqlalchemy import select
 from malpro.extensions import db
 from malpro.models import Category, Product, ProductImage, Store
 from malpro.seed.common import LARGE_SIZE, THUMB_SIZE, demo_owner
+from malpro.services.images import MEDIUM_SIZE
 
 Color = tuple[int, int, int]
 PICTURES_PER_KIND = 3
@@ -109,6 +110,9 @@ def draw_product_image(thumb: Path, large: Path, name: str, kind: str) -> None:
     image = render_picture(name, kind)
     # method=0 is the fastest WebP encoder setting; these drawings compress well anyway.
     image.save(large, "WEBP", quality=80, method=0)
+    # The medium version the product page's gallery loads on phones (services.images).
+    image.resize((MEDIUM_SIZE, MEDIUM_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0).save(
+        large.with_name(large.name.replace("_l.webp", "_m.webp")), "WEBP", quality=80, method=0)
     image.resize((THUMB_SIZE, THUMB_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0).save(
         thumb, "WEBP", quality=80, method=0)
 

@@ -36,6 +36,10 @@ MAX_PIXELS = 24_000_000
 MAX_PIXELS_BY_FORMAT = {"WEBP": 12_000_000}
 WEBP_QUALITY = 80
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+# Product photos also get a medium version (`…_m.webp` beside `…_l.webp`, same shape): a
+# phone's gallery slot is 340-400 px wide at 1.5-2 device pixels per px, so it loads this one
+# instead of the large version (templating.image_srcset, `srcset`/`sizes`).
+MEDIUM_SIZE = 640
 
 # Pillow warns above this and refuses at twice it; our own check below refuses first.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -44,8 +48,9 @@ _SRGB = ImageCms.createProfile("sRGB")
 
 
 def save_image(file_storage, folder: str, *, thumb_size: int = 400, large_size: int = 1200,
-               field: str = "image") -> tuple[str, str]:
+               field: str = "image", medium: bool = False) -> tuple[str, str]:
     """Re-encode an uploaded image; return (thumb_path, large_path) relative to UPLOAD_DIR.
+    With `medium`, a MEDIUM_SIZE version is written too, at medium_path(large_path).
 
     `file_storage` is a werkzeug FileStorage or any binary file object. Anything that is not
     a sound JPEG, PNG or WebP image within the limits raises ValidationError on `field`."""
@@ -61,8 +66,11 @@ def save_image(file_storage, folder: str, *, thumb_size: int = 400, large_size: 
     directory.mkdir(parents=True, exist_ok=True)
     stem = secrets.token_hex(16)
     paths = (f"{folder}/{stem}_t.webp", f"{folder}/{stem}_l.webp")
+    files = list(zip((thumb, large), paths))
+    if medium:
+        files.append((_shrunk(large, MEDIUM_SIZE), medium_path(paths[1])))
     try:
-        for picture, relative in zip((thumb, large), paths):
+        for picture, relative in files:
             # "xb": never overwrite an existing file, however unlikely a name collision is.
             with open(Path(current_app.config["UPLOAD_DIR"]) / relative, "xb") as out:
                 picture.save(out, "WEBP", quality=WEBP_QUALITY)
@@ -72,10 +80,41 @@ def save_image(file_storage, folder: str, *, thumb_size: int = 400, large_size: 
     return paths
 
 
+def medium_path(large_path: str) -> str | None:
+    """Where the medium version of a large image is (or would be): `…_l.webp` → `…_m.webp`."""
+    return large_path[:-len("_l.webp")] + "_m.webp" if large_path.endswith("_l.webp") else None
+
+
+def write_medium(large_path: str) -> bool:
+    """Make the medium version of an already stored large image if it is missing (photos
+    uploaded before medium versions existed: `flask media-sizes`). True when a file was written."""
+    target = medium_path(large_path)
+    root = Path(current_app.config["UPLOAD_DIR"])
+    if target is None or (root / target).exists() or not (root / large_path).is_file():
+        return False
+    with Image.open(root / large_path, formats=("WEBP",)) as large:
+        large.load()
+        picture = _shrunk(large.convert("RGB"), MEDIUM_SIZE)
+    try:
+        with open(root / target, "xb") as out:
+            picture.save(out, "WEBP", quality=WEBP_QUALITY)
+    except FileExistsError:
+        return False
+    return True
+
+
+def _shrunk(image: Image.Image, size: int) -> Image.Image:
+    copy = image.copy()
+    copy.thumbnail((size, size), Image.Resampling.LANCZOS)
+    return copy
+
+
 def delete_image_files(*paths: str | None) -> None:
-    """Remove image files by their UPLOAD_DIR-relative paths. Paths outside the public media
-    folders (documents, `..` tricks, absolute paths) are ignored, as are missing files."""
+    """Remove image files by their UPLOAD_DIR-relative paths (a large image's medium version
+    with it). Paths outside the public media folders (documents, `..` tricks, absolute paths)
+    are ignored, as are missing files."""
     root = Path(current_app.config["UPLOAD_DIR"]).resolve()
+    paths = [*paths, *(medium_path(p) for p in paths if p and p.endswith("_l.webp"))]
     for relative in paths:
         if not relative:
             continue

@@ -439,7 +439,7 @@ def _save_images(files: list) -> list[tuple[str, str]]:
     try:
         for number, file in enumerate(files, start=1):
             try:
-                saved.append(image_files.save_image(file, "products", field="images"))
+                saved.append(image_files.save_image(file, "products", field="images", medium=True))
             except ValidationError as error:
                 if len(files) > 1:
                     name = getattr(file, "filename", None) or _("foto ke-%(n)d", n=number)
@@ -492,10 +492,22 @@ def _copy_files(image: ProductImage) -> tuple[str, str] | None:
     shutil.copyfile(root / image.thumb_path, root / pair[0])
     try:
         shutil.copyfile(root / image.large_path, root / pair[1])
+        medium = image_files.medium_path(image.large_path)
+        if medium and (root / medium).is_file():
+            shutil.copyfile(root / medium, root / image_files.medium_path(pair[1]))
     except BaseException:
-        image_files.delete_image_files(pair[0])
+        image_files.delete_image_files(*pair)
         raise
     return pair
+
+
+def write_missing_medium_images() -> int:
+    """Give every product photo its medium version (services.images.MEDIUM_SIZE) where it has
+    none: photos stored before medium versions existed. Idempotent; returns how many were made."""
+    written = 0
+    for large_path in db.session.scalars(select(ProductImage.large_path).distinct()):
+        written += image_files.write_medium(large_path)
+    return written
 
 
 def _delete_unused_files(paths: list[str]) -> None:
