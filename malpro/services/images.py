@@ -37,9 +37,9 @@ MAX_PIXELS_BY_FORMAT = {"WEBP": 12_000_000}
 WEBP_QUALITY = 80
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 # Product photos also get a medium version (`…_m.webp` beside `…_l.webp`, same shape): a
-# phone's gallery slot is 340-400 px wide at 1.5-2 device pixels per px, so it loads this one
-# instead of the large version (templating.image_srcset, `srcset`/`sizes`).
-MEDIUM_SIZE = 640
+# phone's gallery slot is 336-390 px wide at 1.75-2 device pixels per px (588-780 pixels), so
+# phones load it instead of the large version (templating.image_srcset, `srcset`/`sizes`).
+MEDIUM_SIZE = 720
 
 # Pillow warns above this and refuses at twice it; our own check below refuses first.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS

@@ -51,7 +51,7 @@ def test_the_gallery_offers_the_medium_version_to_phones(app, client, make):
     gallery = re.search(r'<div class="gallery".*?</div>', html, re.S).group(0)
     img = re.search(r"<img [^>]+>", gallery).group(0)
     assert f'srcset="/media/{medium_path(large)} {MEDIUM_SIZE}w, /media/{large} 1200w"' in img
-    assert 'sizes="(min-width: 720px) 540px, 100vw"' in img
+    assert 'sizes="(min-width: 720px) 540px, calc(100vw - 1.5rem)"' in img
     assert 'fetchpriority="high"' in img and "loading=" not in img
     assert client.get(f"/media/{medium_path(large)}").status_code == 200
 
