@@ -2,9 +2,11 @@
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from malpro.extensions import db
+from malpro.models import Product
 from malpro.services import catalog, search_results
 from malpro.services.catalog import ListingParameterError, ListingQuery, count_listing, listing, parse_listing_args
 
@@ -210,3 +212,30 @@ def test_closure_days():
     assert not catalog.is_closed_on(day - timedelta(days=3), day - timedelta(days=1), day)
     assert catalog.is_closed_on(day, None, day + timedelta(days=30))
     assert not catalog.is_closed_on(None, None, day)
+
+
+@pytest.mark.parametrize("sort", ["newest", "price_asc", "price_desc"])
+@pytest.mark.parametrize("per_page", [1, 2, 3, 7])
+def test_pages_across_the_sold_out_boundary_list_everything_once_in_order(make, sort, per_page):
+    """In-stock products first, then sold-out ones, page after page: the page where the
+    in-stock part ends, pages wholly past it, and pages past the end (services.catalog reads
+    the two parts separately)."""
+    store = make.store()
+    stocks = [3, 0, None, 0, 5, 1, 0, 2, 0, 0, 4]  # None: unlimited (a service)
+    for n, stock in enumerate(stocks):
+        make.product(store=store, name=f"Produk {n:02d}", price=1000 + (n * 7919) % 13 * 100, stock=stock,
+                     created_at=T0 + timedelta(hours=n))
+    key = {"newest": lambda p: (-p.created_at.timestamp(), -p.id), "price_asc": lambda p: (p.price, p.id),
+           "price_desc": lambda p: (-p.price, -p.id)}[sort]
+    products = db.session.scalars(select(Product)).all()
+    expected = [p.name for p in sorted(products, key=lambda p: (p.stock == 0, key(p)))]
+
+    seen, page = [], 1
+    while True:
+        result = listing(ListingQuery(sort=sort, per_page=per_page, page=page))
+        seen += names(result)
+        if not result.has_next:
+            break
+        page += 1
+    assert seen == expected
+    assert listing(ListingQuery(sort=sort, per_page=per_page, page=page + 1)).items == []

@@ -191,7 +191,7 @@ def test_delete_refused_once_ordered_but_deactivation_works(app, make, store):
         products.delete_product(store.id, product.id)
     assert "sudah pernah dipesan" in caught.value.message and "Nonaktifkan" in caught.value.message
     assert db.session.get(Product, product.id) is not None
-    assert len(media_files(app)) == 2
+    assert len(media_files(app)) == 3  # thumbnail, medium, large
     assert products.set_active(store.id, product.id, False).is_active is False
 
 
@@ -212,7 +212,7 @@ def test_files_shared_by_another_product_are_kept(app, make, store):
                                 large_path=image.large_path))
     db.session.commit()
     products.delete_product(store.id, product.id)
-    assert len(media_files(app)) == 2
+    assert len(media_files(app)) == 3
 
 
 def test_a_moderated_product_cannot_be_reactivated_by_its_seller(store):
@@ -293,7 +293,7 @@ def test_at_most_eight_images(app, store):
     assert caught.value.fields == {"images": "Maksimal 8 foto per produk; Anda masih bisa menambah 2 foto."}
     products.add_images(store.id, product.id, [photo(), photo()])
     assert len(product.images) == 8
-    assert len(media_files(app)) == 16
+    assert len(media_files(app)) == 24  # three sizes each
 
 
 def test_one_bad_image_saves_nothing(app, store):
@@ -339,4 +339,4 @@ def test_update_with_a_refused_image_changes_no_field(app, store):
     assert "JPEG, PNG, atau WebP" in caught.value.fields["images"]
     product = db.session.get(Product, product.id)
     assert product.price == 15000 and len(product.images) == 1
-    assert len(media_files(app)) == 2
+    assert len(media_files(app)) == 3

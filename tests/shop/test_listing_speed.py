@@ -50,8 +50,10 @@ def test_listing_pages_issue_the_same_queries_for_any_page_size(client, shelf, p
         with recorded_queries() as more:
             client.get(page.format(n=size), headers=htmx_headers)
         assert len(more) <= len(statements)
-    assert counts[6] == counts[24]
-    assert counts[24] <= 4, counts  # categories, (the store,) the listing; nothing per card
+    # Nothing per card (6 and 24 cards). A page may read the sold-out products with one more
+    # query (where the in-stock ones end, or past them: services.catalog._in_stock_first).
+    assert abs(counts[6] - counts[24]) <= 1, counts
+    assert max(counts.values()) <= 5, counts  # categories, (the store,) the listing (in two parts)
 
 
 def test_other_pages_have_a_fixed_number_of_queries(client, shelf, make):
