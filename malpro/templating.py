@@ -7,6 +7,7 @@ from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from PIL import Image
 
@@ -34,6 +35,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["category_name"] = category_name
 
     app.jinja_env.globals["csrf_placeholder"] = CSRF_PLACEHOLDER
+    app.jinja_env.globals["site_header"] = site_header
+    app.jinja_env.globals["site_footer"] = site_footer
     app.after_request(fill_csrf_placeholders)
 
     @app.context_processor
@@ -104,6 +107,35 @@ def url_with(**changes) -> str:
 def category_name(category) -> str:
     """A category's label in the interface language."""
     return category.name_en if get_locale().language == "en" else category.name
+
+
+def site_header() -> Markup:
+    """The header and category bar of every page (templates/partials/_site_header.html).
+    About a third of a rendered page's time went into them (some 40 url_for and gettext
+    calls), while they show few values: each rendering is kept per worker by exactly those
+    values (malpro/shop/fragments.py adds the language, host and day)."""
+    from malpro.services.notifications import unread_count
+    from malpro.shop import fragments
+
+    signed_in = current_user.is_authenticated
+    person = (signed_in, signed_in and bool(current_user.is_admin), signed_in and current_user.store is not None)
+    cart_count = _cart_badge_count()
+    unread = unread_count(current_user.id) if signed_in else 0
+    search_words = request.args.get("q", "") if request.endpoint == "shop.search" else ""
+    current_slug = request.view_args.get("slug") if request.view_args else None
+    categories = tuple((c.id, c.slug, c.name, c.name_en) for c in _nav_categories())
+    return fragments.render("partials/_site_header.html",
+                            ("header", person, cart_count, unread, search_words, current_slug, categories),
+                            cart_count=cart_count, unread_count=unread)
+
+
+def site_footer() -> Markup:
+    """The footer of every page (templates/partials/_site_footer.html), kept per return
+    address of its language switch."""
+    from malpro.shop import fragments
+
+    next_path = request.full_path if request.method == "GET" else "/"
+    return fragments.render("partials/_site_footer.html", ("footer", next_path), next_path=next_path)
 
 
 def _nav_categories():
