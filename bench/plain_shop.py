@@ -4,6 +4,7 @@ lazy relationships, one template, no caching, no session, no security headers). 
 product page must be at least as fast. Served with the same gunicorn settings, in its own
 processes; the database comes from DATABASE_URL like Malpro's."""
 import os
+from datetime import datetime
 
 from flask import Flask, abort, render_template_string
 from flask_sqlalchemy import SQLAlchemy
@@ -39,6 +40,7 @@ class Product(db.Model):
     unit: Mapped[str]
     cover_path: Mapped[str | None]
     is_active: Mapped[bool]
+    created_at: Mapped[datetime]
     store: Mapped[Store] = relationship()
     images: Mapped[list["ProductImage"]] = relationship(order_by="ProductImage.position")
 
@@ -80,7 +82,7 @@ def product(product_id: int):
         abort(404)
     related = db.session.scalars(
         select(Product).where(Product.category_id == item.category_id, Product.id != item.id, Product.is_active)
-        .order_by(Product.id.desc()).limit(6)).all()
+        .order_by(Product.created_at.desc()).limit(6)).all()  # newest: the (category, created_at) index
     return render_template_string(PAGE, product=item, related=related)
 
 
