@@ -6,7 +6,8 @@ processes; the database comes from DATABASE_URL like Malpro's."""
 import os
 from datetime import datetime
 
-from flask import Flask, abort, render_template_string
+from flask import Flask, abort, render_template
+from jinja2 import DictLoader
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import ForeignKey, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -72,6 +73,8 @@ Rp{{ "{:,}".format(other.price).replace(",", ".") }} – {{ other.store.name }}<
 
 app = Flask(__name__)
 app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+# As templates/product.html would be: compiled once, then cached by Jinja.
+app.jinja_loader = DictLoader({"product.html": PAGE})
 db.init_app(app)
 
 
@@ -83,7 +86,7 @@ def product(product_id: int):
     related = db.session.scalars(
         select(Product).where(Product.category_id == item.category_id, Product.id != item.id, Product.is_active)
         .order_by(Product.created_at.desc()).limit(6)).all()  # newest: the (category, created_at) index
-    return render_template_string(PAGE, product=item, related=related)
+    return render_template("product.html", product=item, related=related)
 
 
 @app.get("/")
