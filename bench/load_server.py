@@ -47,6 +47,10 @@ def environment(workdir: Path, **extra: str) -> dict:
         "MALPRO_LOG_LEVEL": "INFO",
         "MALPRO_LOGIN_RATE_LIMIT": "100000 per minute",
         "MALPRO_MAX_PENDING_ORDERS": "1000000",
+        # The buyers keep their COD orders open: lift the cap on their unpaid value (issue 15),
+        # which would refuse a buyer's orders after Rp5.000.000.
+        "MALPRO_MAX_UNPAID_ORDER_VALUE": "1000000000000",
+        "MALPRO_MAX_UNPAID_ORDER_VALUE_TRUSTED": "1000000000000",
         "FLASK_APP": "malpro",
         "PYTHONUNBUFFERED": "1",
     })
