@@ -36,6 +36,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import ssl
 import statistics
 import subprocess
 import sys
@@ -89,7 +90,8 @@ def main(argv=None) -> int:
                MALPRO_LOG_LEVEL="WARNING", FLASK_APP="malpro")
     env.pop("FLASK_DEBUG", None)
     malpro_env = dict(env, MALPRO_PAGE_CACHE="false") if args.rendered else env
-    nginx = None if args.no_nginx else nginx_binary()
+    # Through nginx a cookie-less request is answered by its micro-cache: not the rendered path.
+    nginx = None if args.no_nginx or args.rendered else nginx_binary()
     try:
         prepare_database(env)
         pages = pick_pages(workdir / "malpro.db")
@@ -109,13 +111,11 @@ def main(argv=None) -> int:
                     through = {f"nginx {name}": (server, f"https://127.0.0.1:{https_port}{path}")
                                for name, path in pages.items() if name != "trivial"}
                     runs.update(measure(wrk, through, args))
-        pages = {"hello": "(bench/hello.py)", "plain_product": "(bench/plain_shop.py)", **pages}
-        if nginx:
-            pages.update({f"nginx {name}": path for name, path in pages.items() if name in runs and
-                          f"nginx {name}" in runs})
-        report({name: path for name, path in pages.items() if name in runs}, runs, args, load_before,
+        names = {"hello": "(bench/hello.py)", "plain_product": "(bench/plain_shop.py)", **pages,
+                 **{f"nginx {name}": path for name, path in pages.items()}}
+        report({name: path for name, path in names.items() if name in runs}, runs, args, load_before,
                "nginx: through the shipped nginx site (HTTPS, 1 worker, 5 s micro-cache); " if nginx else
-               "nginx not installed (or --no-nginx): no pass through nginx; ")
+               "no pass through nginx (not installed, --no-nginx or --rendered); ")
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -148,8 +148,6 @@ class serve_nginx:
         config = write_config(self.folder, https_port, free_port(), self.app_port)
         self.process = subprocess.Popen([self.nginx, "-p", str(self.folder), "-c", str(config), "-g", "daemon off;"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        import ssl
-
         context = ssl._create_unverified_context()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -265,8 +263,6 @@ class serve:
 
 
 def check_page(url: str, name: str) -> None:
-    import ssl
-
     with urllib.request.urlopen(url, timeout=10, context=ssl._create_unverified_context()) as response:
         body = response.read()
         if response.status != 200:

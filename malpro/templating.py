@@ -8,7 +8,6 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-
 from PIL import Image
 
 from malpro.formatting import compact_number, iso, rupiah, wib
