@@ -28,8 +28,15 @@ def _migrate(url: str, workdir) -> None:
         db.engine.dispose()
 
 
+# The tests' commits need not wait for the server's disk (a throwaway database): the PostgreSQL
+# pass of `make test` then takes less of its time in fsync. A per-connection setting; the server
+# and other databases are untouched.
+_POSTGRES_TEST_OPTIONS = {"connect_args": {"options": "-c synchronous_commit=off"}}
+
+
 def _base_config(workdir, url: str) -> dict:
     return {
+        **({"SQLALCHEMY_ENGINE_OPTIONS": _POSTGRES_TEST_OPTIONS} if url.startswith("postgresql") else {}),
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "INSTANCE_PATH": str(workdir / "instance"),
@@ -79,10 +86,15 @@ def database_url_for_test(database, tmp_path) -> str:
 
 
 def empty_postgres(app) -> None:
-    """Remove every row the test wrote; keep the reference data the migration inserted."""
+    """Remove every row the test wrote and restart the ids; keep the reference data the
+    migration inserted. DELETE, children first, rather than TRUNCATE: a TRUNCATE of the 25
+    tables took 280 ms per test (new files for every table), these few rows take milliseconds."""
     with app.app_context():
-        tables = [t.name for t in db.metadata.sorted_tables if t.name not in ("categories", "opds")]
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in ("categories", "opds")]
+        statements = [f'DELETE FROM "{name}"' for name in tables]
+        statements += [f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), 1, false)"
+                       for name in tables if "id" in db.metadata.tables[name].c]
+        db.session.execute(text("; ".join(statements)))
         db.session.commit()
         db.engine.dispose()
 
