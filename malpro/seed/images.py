@@ -21,7 +21,7 @@ from sqlalchemy import select
 from malpro.extensions import db
 from malpro.models import Category, Product, ProductImage, Store
 from malpro.seed.common import LARGE_SIZE, THUMB_SIZE, demo_owner
-from malpro.services.images import MEDIUM_SIZE
+from malpro.services.images import MEDIUM_SIZE, medium_path
 
 Color = tuple[int, int, int]
 PICTURES_PER_KIND = 3
@@ -112,7 +112,7 @@ def draw_product_image(thumb: Path, large: Path, name: str, kind: str) -> None:
     image.save(large, "WEBP", quality=80, method=0)
     # The medium version the product page's gallery loads on phones (services.images).
     image.resize((MEDIUM_SIZE, MEDIUM_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0).save(
-        large.with_name(large.name.replace("_l.webp", "_m.webp")), "WEBP", quality=80, method=0)
+        large.with_name(medium_path(large.name)), "WEBP", quality=80, method=0)
     image.resize((THUMB_SIZE, THUMB_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0).save(
         thumb, "WEBP", quality=80, method=0)
 
